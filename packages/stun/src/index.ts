@@ -1,0 +1,56 @@
+export { type AddressFamily, addressFamily, formatIp, parseIp, type TransportAddress } from './address.js';
+export type { ErrorCodeValue, PasswordAlgorithmValue } from './attributes.js';
+export { type BindingServerOptions, type BindingServerStats, StunBindingServer } from './binding-server.js';
+export {
+  AttributeType,
+  ErrorCode,
+  HEADER_LENGTH,
+  isComprehensionRequired,
+  isKnownAttribute,
+  MAGIC_COOKIE,
+  PasswordAlgorithm,
+  StunClass,
+  StunMethod,
+  TRANSACTION_ID_LENGTH,
+  TransportProtocol,
+} from './constants.js';
+export { crc32 } from './crc32.js';
+export { longTermKey, opaqueString, shortTermKey, userhash } from './credentials.js';
+export {
+  AddressParseError,
+  StunErrorResponse,
+  StunParseError,
+  type StunParseErrorCode,
+  StunTimeoutError,
+} from './errors.js';
+export {
+  FINGERPRINT_XOR,
+  verifyFingerprint,
+  verifyMessageIntegrity,
+  verifyMessageIntegritySha256,
+} from './integrity.js';
+export {
+  DEFAULT_MAX_ATTRIBUTES,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  type DecodeOptions,
+  decodeStunMessage,
+  isStunMessage,
+  joinMessageType,
+  type StunAttribute,
+  StunMessage,
+  splitMessageType,
+  stunFrameLength,
+} from './message.js';
+export { type BindingOptions, type BindingResult, stunBinding } from './node/binding-client.js';
+export { type RunningStunServer, type StunServerOptions, startStunServer } from './node/stun-server.js';
+export { now, TimerDriver } from './node/timer.js';
+export { bindUdp, closeUdp, fromRinfo, localAddress } from './node/udp.js';
+export {
+  type StartOptions,
+  StunClientTransactions,
+  type TransactionEvent,
+  type TransactionOptions,
+  type Transmit,
+  transactionKey,
+} from './transaction.js';
+export { newTransactionId, StunWriter } from './writer.js';

@@ -1,0 +1,46 @@
+/**
+ * Drives a sans-IO engine with real timers: after every input, call `schedule()`; it arms one
+ * timer for the engine's next deadline and calls `onTimeout(now)` when it fires. The clock is
+ * `performance.now()` (monotonic, ms), the same clock adapters pass as `now`.
+ */
+export function now(): number {
+  return performance.now();
+}
+
+export class TimerDriver {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private armedFor: number | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly nextDeadline: () => number | undefined,
+    private readonly onTimeout: (now: number) => void,
+  ) {}
+
+  schedule(): void {
+    if (this.stopped) return;
+    const deadline = this.nextDeadline();
+    if (deadline === this.armedFor) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = deadline;
+    if (deadline === undefined) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.armedFor = undefined;
+        this.onTimeout(now());
+        this.schedule();
+      },
+      Math.max(0, deadline - now()),
+    );
+    // Timers alone must not keep a process alive: sockets decide that.
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
