@@ -53,4 +53,16 @@ export {
   type Transmit,
   transactionKey,
 } from './transaction.js';
+export {
+  CHANNEL_DATA_HEADER,
+  type ChannelData,
+  channelDataSize,
+  decodeChannelData,
+  encodeChannelData,
+  isChannelData,
+  isValidChannel,
+  MAX_CHANNEL,
+  MIN_CHANNEL,
+  streamFrameLength,
+} from './turn/channel-data.js';
 export { newTransactionId, StunWriter } from './writer.js';

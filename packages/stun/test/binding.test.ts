@@ -134,7 +134,7 @@ describe('StunBindingServer core', () => {
     const core = new StunBindingServer();
     expect(core.handle(new Uint8Array([1, 2, 3]), from)).toBeUndefined();
     const req = new StunWriter().reset(StunMethod.Binding, StunClass.Request).addFingerprint().finishCopy();
-    req[req.length - 1] ^= 1;
+    req[req.length - 1] = (req[req.length - 1] as number) ^ 1;
     expect(core.handle(req, from)).toBeUndefined();
     const ind = new StunWriter().reset(StunMethod.Binding, StunClass.Indication).finishCopy();
     expect(core.handle(ind, from)).toBeUndefined();
