@@ -97,12 +97,15 @@ export class StunWriter {
   }
 
   addUint32(type: number, value: number): this {
-    this.view.setUint32(this.begin(type, 4), value >>> 0);
+    // begin() may grow the buffer, so take the offset before touching this.view.
+    const at = this.begin(type, 4);
+    this.view.setUint32(at, value >>> 0);
     return this;
   }
 
   addUint64(type: number, value: bigint): this {
-    this.view.setBigUint64(this.begin(type, 8), BigInt.asUintN(64, value));
+    const at = this.begin(type, 8);
+    this.view.setBigUint64(at, BigInt.asUintN(64, value));
     return this;
   }
 
@@ -199,7 +202,8 @@ export class StunWriter {
 
   /** EVEN-PORT (RFC 8656 §18.9). */
   addEvenPort(reserveNext: boolean): this {
-    this.buf[this.begin(AttributeType.EvenPort, 1)] = reserveNext ? 0x80 : 0;
+    const at = this.begin(AttributeType.EvenPort, 1);
+    this.buf[at] = reserveNext ? 0x80 : 0;
     return this;
   }
 
