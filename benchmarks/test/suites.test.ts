@@ -1,0 +1,23 @@
+/** Every suite loads, its variants do equivalent work (check) and run; a few ops, no timing. */
+import { describe, expect, it } from 'vitest';
+import { measureCase } from '../harness.js';
+import { loadSuites } from '../load.js';
+
+describe('benchmark suites', async () => {
+  const suites = await loadSuites();
+
+  it('finds the suites, with unique names', () => {
+    expect(suites.map((s) => s.name)).toContain('stun');
+    expect(new Set(suites.map((s) => s.name)).size).toBe(suites.length);
+  });
+
+  for (const suite of suites) {
+    for (const c of suite.cases) {
+      it(`${suite.name} / ${c.name}`, () => {
+        const r = measureCase(suite, c, { rounds: 2, warmupOps: 1, sampleOps: 3 });
+        expect(r.ours.samples).toHaveLength(2);
+        if (c.theirs !== undefined) expect(r.ratio?.median).toBeGreaterThan(0);
+      });
+    }
+  }
+});
