@@ -105,7 +105,7 @@ export function decodeErrorCode(value: Uint8Array, offset: number): ErrorCodeVal
   return { code: cls * 100 + num, reason: decoder.decode(value.subarray(4)) };
 }
 
-/** UNKNOWN-ATTRIBUTES (RFC 8489 §14.9): a list of 16-bit types. */
+/** UNKNOWN-ATTRIBUTES (RFC 8489 §14.13): a list of 16-bit types. */
 export function decodeUnknownAttributes(value: Uint8Array, offset: number): number[] {
   if (value.length % 2 !== 0) {
     throw new StunParseError('BAD_ATTRIBUTE', 'UNKNOWN-ATTRIBUTES', offset, 'odd length');
@@ -160,13 +160,13 @@ export function decodeChannelNumber(value: Uint8Array, offset: number): number {
   return ((value[0] as number) << 8) | (value[1] as number);
 }
 
-/** REQUESTED-TRANSPORT (RFC 8656 §18.7): protocol number, then 24 reserved bits. */
+/** REQUESTED-TRANSPORT (RFC 8656 §18.8): protocol number, then 24 reserved bits. */
 export function decodeRequestedTransport(value: Uint8Array, offset: number): number {
   need(value, 4, 'REQUESTED-TRANSPORT', offset, true);
   return value[0] as number;
 }
 
-/** REQUESTED-ADDRESS-FAMILY / ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §18.8, §18.11). */
+/** REQUESTED-ADDRESS-FAMILY / ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §18.6, §18.11). */
 export function decodeRequestedAddressFamily(
   value: Uint8Array,
   field: string,
@@ -176,7 +176,7 @@ export function decodeRequestedAddressFamily(
   return familyOf(value[0] as number, field, offset - 1).family;
 }
 
-/** EVEN-PORT (RFC 8656 §18.9): the R bit asks to reserve the next port too. */
+/** EVEN-PORT (RFC 8656 §18.7): the R bit asks to reserve the next port too. */
 export function decodeEvenPort(value: Uint8Array, offset: number): { reserveNext: boolean } {
   need(value, 1, 'EVEN-PORT', offset, true);
   return { reserveNext: ((value[0] as number) & 0x80) !== 0 };

@@ -1,4 +1,4 @@
-/** STUN protocol numbers (RFC 8489 §5, §18; RFC 8445 §16.1; RFC 8656 §18). */
+/** STUN protocol numbers (RFC 8489 §5, §14, §18; RFC 8445 §16.1; RFC 8656 §17-18). */
 
 /** The fixed value in bytes 4..7 of every RFC 5389/8489 message (RFC 8489 §5). */
 export const MAGIC_COOKIE = 0x2112a442;
@@ -14,7 +14,7 @@ export const StunClass = {
 } as const;
 export type StunClass = (typeof StunClass)[keyof typeof StunClass];
 
-/** Methods: Binding from RFC 8489, the rest from TURN (RFC 8656 §18). */
+/** Methods: Binding from RFC 8489, the rest from TURN (RFC 8656 §17). */
 export const StunMethod = {
   Binding: 0x001,
   Allocate: 0x003,
@@ -104,7 +104,7 @@ export const ErrorCode = {
   InsufficientCapacity: 508,
 } as const;
 
-/** REQUESTED-TRANSPORT protocol numbers (RFC 8656 §18.7): the IANA protocol number. */
+/** REQUESTED-TRANSPORT protocol numbers (RFC 8656 §18.8): the IANA protocol number. */
 export const TransportProtocol = { UDP: 17, TCP: 6 } as const;
 
 /** ADDRESS family octets used inside address attributes (RFC 8489 §14.1). */

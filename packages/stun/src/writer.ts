@@ -168,7 +168,7 @@ export class StunWriter {
     return this;
   }
 
-  /** UNKNOWN-ATTRIBUTES (RFC 8489 §14.9). */
+  /** UNKNOWN-ATTRIBUTES (RFC 8489 §14.13). */
   addUnknownAttributes(types: readonly number[]): this {
     const at = this.begin(AttributeType.UnknownAttributes, types.length * 2);
     for (let i = 0; i < types.length; i++) this.view.setUint16(at + i * 2, types[i] as number);
@@ -203,14 +203,14 @@ export class StunWriter {
     return this;
   }
 
-  /** REQUESTED-TRANSPORT (RFC 8656 §18.7): 17 for UDP. */
+  /** REQUESTED-TRANSPORT (RFC 8656 §18.8): 17 for UDP. */
   addRequestedTransport(protocol: number): this {
     const at = this.begin(AttributeType.RequestedTransport, 4);
     this.view.setUint32(at, (protocol & 0xff) << 24);
     return this;
   }
 
-  /** REQUESTED-ADDRESS-FAMILY or ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §18.8, §18.11). */
+  /** REQUESTED-ADDRESS-FAMILY or ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §18.6, §18.11). */
   addAddressFamily(
     type: typeof AttributeType.RequestedAddressFamily | typeof AttributeType.AdditionalAddressFamily,
     family: AddressFamily,
@@ -220,7 +220,7 @@ export class StunWriter {
     return this;
   }
 
-  /** EVEN-PORT (RFC 8656 §18.9). */
+  /** EVEN-PORT (RFC 8656 §18.7). */
   addEvenPort(reserveNext: boolean): this {
     const at = this.begin(AttributeType.EvenPort, 1);
     this.buf[at] = reserveNext ? 0x80 : 0;
