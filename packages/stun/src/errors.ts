@@ -58,3 +58,35 @@ export class AddressParseError extends Error {
     super(`not an IPv4 or IPv6 address: ${JSON.stringify(input)}`);
   }
 }
+
+/** Why the TURN client (RFC 8656) gave up on something, when no STUN error code says it. */
+export type TurnErrorCode =
+  /** A command that the allocation's state does not allow (allocate twice, send before allocating). */
+  | 'INVALID_STATE'
+  /** Responses that failed or lacked MESSAGE-INTEGRITY (RFC 8489 §9.2.5). */
+  | 'INTEGRITY'
+  /** A success response without the attributes RFC 8656 requires (e.g. XOR-RELAYED-ADDRESS). */
+  | 'BAD_RESPONSE'
+  /** The server's nonce cookie announced PASSWORD-ALGORITHMS but the list was missing (RFC 8489 §9.2.5). */
+  | 'BID_DOWN'
+  /** The allocation's lifetime ran out before a Refresh succeeded (RFC 8656 §8). */
+  | 'ALLOCATION_EXPIRED'
+  /** All 4096 channel numbers are in use or cooling down (RFC 8656 §12). */
+  | 'NO_CHANNEL'
+  /** The TCP/TLS stream carried bytes that are neither STUN nor ChannelData; framing is lost. */
+  | 'STREAM_CORRUPT'
+  /** The connection to the server closed; over TCP/TLS that ends the allocation (RFC 8656 §2.1). */
+  | 'CONNECTION_CLOSED'
+  /** The client was closed while the request was pending. */
+  | 'CLOSED';
+
+/** A TURN client failure that is not a STUN error response or timeout. */
+export class TurnError extends Error {
+  override readonly name = 'TurnError';
+  constructor(
+    readonly code: TurnErrorCode,
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}

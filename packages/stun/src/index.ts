@@ -22,6 +22,8 @@ export {
   StunParseError,
   type StunParseErrorCode,
   StunTimeoutError,
+  TurnError,
+  type TurnErrorCode,
 } from './errors.js';
 export {
   FINGERPRINT_XOR,
@@ -44,6 +46,15 @@ export {
 export { type BindingOptions, type BindingResult, stunBinding } from './node/binding-client.js';
 export { type RunningStunServer, type StunServerOptions, startStunServer } from './node/stun-server.js';
 export { now, TimerDriver } from './node/timer.js';
+export {
+  type ConnectTurnOptions,
+  connectTurn,
+  type TurnAllocation,
+  TurnConnection,
+  type TurnConnectionEvents,
+} from './node/turn-client.js';
+export { type RunningTurnServer, type StartTurnServerOptions, startTurnServer } from './node/turn-server.js';
+export type { TurnTransport } from './node/turn-socket.js';
 export { bindUdp, closeUdp, fromRinfo, localAddress } from './node/udp.js';
 export {
   type StartOptions,
@@ -53,6 +64,7 @@ export {
   type Transmit,
   transactionKey,
 } from './transaction.js';
+export type { AllocationState } from './turn/allocation.js';
 export {
   CHANNEL_DATA_HEADER,
   type ChannelData,
@@ -65,4 +77,16 @@ export {
   MIN_CHANNEL,
   streamFrameLength,
 } from './turn/channel-data.js';
-export { newTransactionId, StunWriter } from './writer.js';
+export {
+  TurnClient,
+  type TurnClientOptions,
+  type TurnClientStats,
+  type TurnEvent,
+  type TurnRequestKind,
+} from './turn/client.js';
+export type { PeerAddress } from './turn/peer.js';
+export { StreamFramer } from './turn/stream-framer.js';
+export type { TurnServerEvent, TurnServerStats, TurnTransmit } from './turn-server/io.js';
+export type { TurnServerOptions, TurnUsers } from './turn-server/options.js';
+export { TurnServer } from './turn-server/server.js';
+export { fillTransactionId, newTransactionId, StunWriter } from './writer.js';
