@@ -112,3 +112,31 @@ function formatIPv6(b: Uint8Array): string {
   const right = hex.slice(bestStart + bestLen).join(':');
   return `${left}::${right}`;
 }
+
+/**
+ * The canonical form of a transport address (RFC 5952 text for IPv6), so that "::1" from a
+ * caller, "0:0:0:0:0:0:0:1" typed elsewhere and an address decoded from an attribute meet in one
+ * map key. `family` is derived when left out. Throws AddressParseError for a non-literal address,
+ * RangeError for a port outside 0..65535.
+ */
+export function canonicalAddress(a: {
+  address: string;
+  port: number;
+  family?: AddressFamily;
+}): TransportAddress {
+  if (!Number.isInteger(a.port) || a.port < 0 || a.port > 0xffff) {
+    throw new RangeError(`port ${a.port} is not 0..65535`);
+  }
+  // Valid IPv4 text is already canonical: skip the byte round trip on this per-packet path.
+  if (a.family !== 'IPv6' && isIPv4(a.address)) {
+    return a.family === 'IPv4'
+      ? (a as TransportAddress)
+      : { family: 'IPv4', address: a.address, port: a.port };
+  }
+  return { family: addressFamily(a.address), address: formatIp(parseIp(a.address)), port: a.port };
+}
+
+/** `address|port`, a Map key for a canonical transport address. */
+export function transportKey(a: { address: string; port: number }): string {
+  return `${a.address}|${a.port}`;
+}

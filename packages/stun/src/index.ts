@@ -1,4 +1,12 @@
-export { type AddressFamily, addressFamily, formatIp, parseIp, type TransportAddress } from './address.js';
+export {
+  type AddressFamily,
+  addressFamily,
+  canonicalAddress,
+  formatIp,
+  parseIp,
+  type TransportAddress,
+  transportKey,
+} from './address.js';
 export type { ErrorCodeValue, PasswordAlgorithmValue } from './attributes.js';
 export { type BindingServerOptions, type BindingServerStats, StunBindingServer } from './binding-server.js';
 export {

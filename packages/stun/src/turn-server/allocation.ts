@@ -3,22 +3,7 @@
  * through its 5-tuple, with the permissions (§9) and channel bindings (§12) hanging off it.
  * Plain state with deadlines on the core's clock; the server decides what to do when they pass.
  */
-import { type AddressFamily, formatIp, parseIp, type TransportAddress } from '../address.js';
-
-/** Map key of a transport address as the adapter reports it (one spelling per socket). */
-export function addressKey(a: TransportAddress): string {
-  return `${a.address}|${a.port}`;
-}
-
-/**
- * The RFC 5952 text of an IPv6 address, so that a peer named in XOR-PEER-ADDRESS (which the codec
- * formats canonically) and the same peer as a socket reports it meet in one map key.
- */
-export function canonicalPeer(peer: TransportAddress): TransportAddress {
-  if (peer.family !== 'IPv6') return peer;
-  const address = formatIp(parseIp(peer.address));
-  return address === peer.address ? peer : { family: peer.family, address, port: peer.port };
-}
+import type { AddressFamily, TransportAddress } from '../address.js';
 
 /**
  * The lifetime to grant, in seconds (RFC 8656 §7.2 for Allocate, §8.2 for a non-zero Refresh):

@@ -9,7 +9,7 @@
  * what breaks a TURN rule is dropped and counted in `stats.dropped`, and a request with a
  * malformed attribute is answered 400. Every table input can grow has a cap (options.ts).
  */
-import type { AddressFamily, TransportAddress } from '../address.js';
+import { type AddressFamily, canonicalAddress, type TransportAddress, transportKey } from '../address.js';
 import { decodeRequestedAddressFamily } from '../attributes.js';
 import { StunBindingServer } from '../binding-server.js';
 import {
@@ -25,7 +25,7 @@ import { decodeStunMessage, type StunMessage, splitMessageType } from '../messag
 import { transactionKey } from '../transaction.js';
 import { decodeChannelData, encodeChannelData, isValidChannel } from '../turn/channel-data.js';
 import { StunWriter } from '../writer.js';
-import { Allocation, addressKey, canonicalPeer, grantedLifetime } from './allocation.js';
+import { Allocation, grantedLifetime } from './allocation.js';
 import { LongTermAuthenticator } from './auth.js';
 import type { TurnServerEvent, TurnServerStats, TurnTransmit } from './io.js';
 import { NonceIssuer } from './nonce.js';
@@ -160,7 +160,7 @@ export class TurnServer {
     }
     let peer: TransportAddress;
     try {
-      peer = canonicalPeer(from);
+      peer = canonicalAddress(from);
     } catch {
       this.stats.malformed++;
       return;
@@ -170,7 +170,7 @@ export class TurnServer {
       this.stats.dropped++;
       return;
     }
-    const channel = allocation.channelForPeer(addressKey(peer), now);
+    const channel = allocation.channelForPeer(transportKey(peer), now);
     let out: Uint8Array;
     if (channel !== undefined) {
       // §12.7: a channel bound to this peer means the compact ChannelData framing.
@@ -482,7 +482,7 @@ export class TurnServer {
         refusedFamily: additional,
       },
     );
-    this.byClient.set(addressKey(request.from), allocation);
+    this.byClient.set(transportKey(request.from), allocation);
     this.byRelay.set(relayId, allocation);
     this.perUser.set(request.username, (this.perUser.get(request.username) ?? 0) + 1);
     this.events.push({
@@ -556,7 +556,7 @@ export class TurnServer {
     }
     this.checkPeer(allocation, peer);
     allocation.prune(now);
-    const peerKey = addressKey(peer);
+    const peerKey = transportKey(peer);
     const byNumber = allocation.channel(number, now);
     const byPeer = allocation.channelForPeer(peerKey, now);
     // A channel names one peer and a peer has one channel, for the binding's whole life.
@@ -604,7 +604,7 @@ export class TurnServer {
     now: number,
     includePending = false,
   ): Allocation | undefined {
-    const allocation = this.byClient.get(addressKey(from));
+    const allocation = this.byClient.get(transportKey(from));
     if (allocation === undefined || this.expireIfDue(allocation, now)) return undefined;
     return allocation.pending === undefined || includePending ? allocation : undefined;
   }
@@ -634,8 +634,8 @@ export class TurnServer {
 
   /** RFC 8656 §6: deleting an allocation frees its relayed address; the adapter closes the socket. */
   private remove(allocation: Allocation, reason: 'expired' | 'released'): void {
-    if (this.byClient.get(addressKey(allocation.client)) === allocation) {
-      this.byClient.delete(addressKey(allocation.client));
+    if (this.byClient.get(transportKey(allocation.client)) === allocation) {
+      this.byClient.delete(transportKey(allocation.client));
     }
     this.byRelay.delete(allocation.relayId);
     const count = (this.perUser.get(allocation.username) ?? 1) - 1;
