@@ -73,7 +73,8 @@ function fail(field: string, input: string, detail: string): never {
 }
 
 function parseIntField(text: string | undefined, field: string, input: string, max: number): number {
-  if (text === undefined || !/^\d{1,10}$/.test(text)) fail(field, input, `${JSON.stringify(text)} is not a number`);
+  if (text === undefined || !/^\d{1,10}$/.test(text))
+    fail(field, input, `${JSON.stringify(text)} is not a number`);
   const n = Number(text);
   if (n > max) fail(field, input, `${n} exceeds ${max}`);
   return n;
@@ -105,7 +106,8 @@ export function parseCandidate(text: string): IceCandidate {
   const component = parseIntField(f[1], 'component', input, 256);
   if (component < 1) fail('component', input, 'must be 1..256');
   const transportText = (f[2] as string).toLowerCase();
-  if (transportText !== 'udp' && transportText !== 'tcp') fail('transport', input, `unsupported ${JSON.stringify(f[2])}`);
+  if (transportText !== 'udp' && transportText !== 'tcp')
+    fail('transport', input, `unsupported ${JSON.stringify(f[2])}`);
   const transport: CandidateTransport = transportText;
   const priority = parseIntField(f[3], 'priority', input, 0xffffffff);
   const address = checkAddress(f[4], 'connection-address', input);

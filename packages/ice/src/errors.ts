@@ -9,6 +9,8 @@ export class IceCandidateParseError extends Error {
     readonly input: string,
     detail: string,
   ) {
-    super(`candidate ${field}: ${detail} in ${JSON.stringify(input.length > 200 ? `${input.slice(0, 200)}...` : input)}`);
+    super(
+      `candidate ${field}: ${detail} in ${JSON.stringify(input.length > 200 ? `${input.slice(0, 200)}...` : input)}`,
+    );
   }
 }

@@ -8,7 +8,7 @@ export {
   isMdnsName,
   parseCandidate,
   serializeCandidate,
-  TYPE_PREFERENCE,
   type TcpType,
+  TYPE_PREFERENCE,
 } from './candidate.js';
 export { IceCandidateParseError } from './errors.js';

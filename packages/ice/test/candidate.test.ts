@@ -67,13 +67,19 @@ describe('candidate attribute (RFC 8839 §5.1)', () => {
 
   it('random text raises only IceCandidateParseError', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 120 }), fc.constantFrom(...LINES).map((l) => l.slice(0, l.length >> 1))), (s) => {
-        try {
-          parseCandidate(s);
-        } catch (e) {
-          if (!(e instanceof IceCandidateParseError)) throw e;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 120 }),
+          fc.constantFrom(...LINES).map((l) => l.slice(0, l.length >> 1)),
+        ),
+        (s) => {
+          try {
+            parseCandidate(s);
+          } catch (e) {
+            if (!(e instanceof IceCandidateParseError)) throw e;
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -92,7 +98,9 @@ describe('priority and foundation (RFC 8445 §5.1.2, §5.1.1.3)', () => {
     const a = candidateFoundation('srflx', '10.0.0.1', 'udp', 'stun.example:3478');
     expect(candidateFoundation('srflx', '10.0.0.1', 'udp', 'stun.example:3478')).toBe(a);
     expect(candidateFoundation('srflx', '10.0.0.2', 'udp', 'stun.example:3478')).not.toBe(a);
-    expect(candidateFoundation('host', '10.0.0.1', 'udp')).not.toBe(candidateFoundation('host', '10.0.0.1', 'tcp'));
+    expect(candidateFoundation('host', '10.0.0.1', 'udp')).not.toBe(
+      candidateFoundation('host', '10.0.0.1', 'tcp'),
+    );
     expect(a).toMatch(/^[A-Za-z0-9+/]{1,32}$/);
   });
 });
