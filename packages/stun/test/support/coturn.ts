@@ -1,6 +1,7 @@
 // Test fixture: a real coturn `turnserver` on 127.0.0.1, started and stopped by the test itself
 // (docs/real-peers.md). Linux CI is the target; the fixture only needs the `turnserver` and
-// `openssl` binaries.
+// `openssl` binaries. With `netns`, it runs inside a Linux network namespace the test built
+// (`ip netns exec`, root only) on an address of that namespace, and is probed from inside it.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as dgram from 'node:dgram';
@@ -15,7 +16,8 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 export interface Coturn {
-  host: '127.0.0.1';
+  /** The listening address: 127.0.0.1 unless `listeningIp` said otherwise. */
+  host: string;
   /** STUN/TURN over UDP. */
   udpPort: number;
   /** STUN/TURN over TCP; coturn serves UDP and TCP on the same listening port. */
@@ -28,6 +30,36 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
+export interface StartCoturnOptions {
+  username?: string;
+  password?: string;
+  realm?: string;
+  /** Address to listen on (default 127.0.0.1). */
+  listeningIp?: string;
+  /** Address relayed transport addresses are allocated on (default: `listeningIp`). */
+  relayIp?: string;
+  /**
+   * Run turnserver inside this existing network namespace (`ip netns exec NAME`; needs root and
+   * iproute2). Readiness is then probed by a short Node process inside the namespace, and the
+   * ports default to 3478 (UDP/TCP) and 5349 (TLS): the namespace is the test's own, so nothing
+   * else holds them.
+   */
+  netns?: string;
+  /** Fixed UDP/TCP listening port (default: a free one, or 3478 inside `netns`). */
+  listeningPort?: number;
+  /** Fixed TLS listening port (default: a free one, or 5349 inside `netns`). */
+  tlsListeningPort?: number;
+}
+
+/** Where a server listens and, for a server inside a network namespace, which one. */
+interface Target {
+  host: string;
+  relayIp: string;
+  netns: string | undefined;
+  listeningPort: number | undefined;
+  tlsListeningPort: number | undefined;
+}
+
 const HOST = '127.0.0.1';
 /** Also the marker `.ci/run` may look for on a leftover turnserver's command line. */
 const TMP_PREFIX = 'purertc-coturn-';
@@ -35,6 +67,8 @@ const START_ATTEMPTS = 5;
 const READY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 3_000;
 const LOG_TAIL_CHARS = 8_000;
+const NETNS_LISTENING_PORT = 3478;
+const NETNS_TLS_PORT = 5349;
 
 /** The turnserver binary, or undefined when coturn is not installed. */
 function findTurnserver(): string | undefined {
@@ -98,12 +132,11 @@ function untrack(server: Server): void {
 }
 
 /**
- * Starts a coturn TURN/STUN server on 127.0.0.1 with long-term credentials and waits until it
- * answers STUN over UDP and accepts TCP and TLS connections.
+ * Starts a coturn TURN/STUN server on 127.0.0.1 (or `listeningIp`, optionally inside `netns`)
+ * with long-term credentials and waits until it answers STUN over UDP and accepts TCP and TLS
+ * connections.
  */
-export async function startCoturn(
-  opts: { username?: string; password?: string; realm?: string } = {},
-): Promise<Coturn> {
+export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn> {
   const binary = findTurnserver();
   if (binary === undefined) {
     throw new Error('coturn is not installed: no turnserver binary (apt-get install -y coturn)');
@@ -111,10 +144,18 @@ export async function startCoturn(
   const username = opts.username ?? 'purertc';
   const password = opts.password ?? 'purertc-secret';
   const realm = opts.realm ?? 'purertc.test';
+  const host = opts.listeningIp ?? HOST;
+  const target: Target = {
+    host,
+    relayIp: opts.relayIp ?? host,
+    netns: opts.netns,
+    listeningPort: opts.listeningPort ?? (opts.netns !== undefined ? NETNS_LISTENING_PORT : undefined),
+    tlsListeningPort: opts.tlsListeningPort ?? (opts.netns !== undefined ? NETNS_TLS_PORT : undefined),
+  };
 
   const errors: string[] = [];
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    const result = await startOnce(binary, username, password, realm);
+    const result = await startOnce(binary, username, password, realm, target);
     if (result.ok) return result.coturn;
     errors.push(`attempt ${attempt}: ${result.reason}`);
     if (!result.retryable) break;
@@ -129,6 +170,7 @@ async function startOnce(
   username: string,
   password: string,
   realm: string,
+  target: Target,
 ): Promise<Attempt> {
   const dir = await mkdtemp(path.join(os.tmpdir(), TMP_PREFIX));
   let child: ChildProcess | undefined;
@@ -136,9 +178,15 @@ async function startOnce(
   try {
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
-    await makeCertificate(cert, key);
+    await makeCertificate(cert, key, target.host);
 
-    const { listeningPort, tlsPort } = await pickPorts();
+    const fixed =
+      target.listeningPort !== undefined && target.tlsListeningPort !== undefined
+        ? { listeningPort: target.listeningPort, tlsPort: target.tlsListeningPort }
+        : undefined;
+    const picked = fixed ?? (await pickPorts(target.host));
+    const listeningPort = target.listeningPort ?? picked.listeningPort;
+    const tlsPort = target.tlsListeningPort ?? picked.tlsPort;
     // Relay ports come from a small window above Linux's default ephemeral range (32768-60999),
     // so they do not collide with the ports the kernel hands out for bind(0). Parallel servers may
     // draw overlapping windows; that is harmless because coturn binds UDP relay sockets without
@@ -148,8 +196,8 @@ async function startOnce(
 
     const args = [
       '-n', // no configuration file: everything below, nothing from /etc/turnserver.conf
-      `--listening-ip=${HOST}`,
-      `--relay-ip=${HOST}`,
+      `--listening-ip=${target.host}`,
+      `--relay-ip=${target.relayIp}`,
       `--listening-port=${listeningPort}`,
       `--tls-listening-port=${tlsPort}`,
       `--cert=${cert}`,
@@ -176,7 +224,13 @@ async function startOnce(
       '--log-file=stdout',
       '--simple-log',
     ];
-    child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `ip netns exec` execs the command in place, so the child is turnserver itself.
+    child =
+      target.netns === undefined
+        ? spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('ip', ['netns', 'exec', target.netns, binary, ...args], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
     const proc = child;
     const server: Server = { child: proc, dir };
     entry = server;
@@ -219,7 +273,7 @@ async function startOnce(
       await rm(dir, { recursive: true, force: true });
     };
 
-    const ready = await waitReady(listeningPort, tlsPort, proc, () => exited, tail);
+    const ready = await waitReady(target, listeningPort, tlsPort, proc, () => exited, tail);
     if (!ready.ok) {
       await stop();
       return {
@@ -230,7 +284,7 @@ async function startOnce(
     }
 
     const coturn: Coturn = {
-      host: HOST,
+      host: target.host,
       udpPort: listeningPort,
       tcpPort: listeningPort,
       tlsPort,
@@ -248,7 +302,8 @@ async function startOnce(
   }
 }
 
-async function makeCertificate(certFile: string, keyFile: string): Promise<void> {
+async function makeCertificate(certFile: string, keyFile: string, host: string): Promise<void> {
+  const san = host === HOST ? `IP:${HOST}` : `IP:${HOST},IP:${host}`;
   try {
     await execFileAsync(
       'openssl',
@@ -265,7 +320,7 @@ async function makeCertificate(certFile: string, keyFile: string): Promise<void>
         '-subj',
         '/CN=localhost',
         '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        `subjectAltName=DNS:localhost,${san}`,
         '-keyout',
         keyFile,
         '-out',
@@ -283,17 +338,17 @@ async function makeCertificate(certFile: string, keyFile: string): Promise<void>
  * listening port), one free for TCP (TLS). They are released before coturn binds them, so a race
  * is possible; startOnce detects it and retries with new ports.
  */
-async function pickPorts(): Promise<{ listeningPort: number; tlsPort: number }> {
+async function pickPorts(host: string): Promise<{ listeningPort: number; tlsPort: number }> {
   for (let i = 0; i < 20; i++) {
     const udp = dgram.createSocket('udp4');
     try {
       const port = await new Promise<number>((resolve, reject) => {
         udp.once('error', reject);
-        udp.bind(0, HOST, () => resolve(udp.address().port));
+        udp.bind(0, host, () => resolve(udp.address().port));
       });
-      const tcp = await listenTcp(port);
+      const tcp = await listenTcp(host, port);
       if (tcp === undefined) continue;
-      const tlsServer = await listenTcp(0);
+      const tlsServer = await listenTcp(host, 0);
       if (tlsServer === undefined) {
         await closeTcp(tcp);
         continue;
@@ -307,14 +362,14 @@ async function pickPorts(): Promise<{ listeningPort: number; tlsPort: number }> 
       udp.close();
     }
   }
-  throw new Error('could not find free ports on 127.0.0.1 for coturn');
+  throw new Error(`could not find free ports on ${host} for coturn`);
 }
 
-function listenTcp(port: number): Promise<net.Server | undefined> {
+function listenTcp(host: string, port: number): Promise<net.Server | undefined> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(undefined));
-    server.listen({ port, host: HOST, exclusive: true }, () => resolve(server));
+    server.listen({ port, host, exclusive: true }, () => resolve(server));
   });
 }
 
@@ -325,6 +380,7 @@ function closeTcp(server: net.Server): Promise<void> {
 type Readiness = { ok: true } | { ok: false; retryable: boolean; reason: string };
 
 async function waitReady(
+  target: Target,
   listeningPort: number,
   tlsPort: number,
   child: ChildProcess,
@@ -343,14 +399,22 @@ async function waitReady(
     if (/Cannot bind/i.test(tail())) {
       return { ok: false, retryable: true, reason: `port ${listeningPort} or ${tlsPort} was taken` };
     }
-    udpOk ||= await stunOverUdp(listeningPort, 200);
-    tcpOk ||= await tcpConnects(listeningPort, 200);
-    tlsOk ||= await tlsHandshakes(tlsPort, 500);
+    if (target.netns === undefined) {
+      udpOk ||= await stunOverUdp(target.host, listeningPort, 200);
+      tcpOk ||= await tcpConnects(target.host, listeningPort, 200);
+      tlsOk ||= await tlsHandshakes(target.host, tlsPort, 500);
+    } else {
+      const round = await probeInNetns(target.netns, target.host, listeningPort, tlsPort);
+      udpOk ||= round.udp;
+      tcpOk ||= round.tcp;
+      tlsOk ||= round.tls;
+    }
     if (udpOk && tcpOk && tlsOk) {
       // coturn sets SO_REUSEPORT on its listeners, so a second coturn (a parallel test file)
       // that drew the same port binds it without any error and the kernel splits traffic between
-      // the two. Only the socket table shows it.
-      const foreign = await foreignListeners(child.pid, [
+      // the two. Only the socket table shows it (the child's own, for a server in a namespace).
+      const procNet = target.netns === undefined ? '/proc/net' : `/proc/${child.pid}/net`;
+      const foreign = await foreignListeners(child.pid, procNet, [
         { proto: 'udp', port: listeningPort },
         { proto: 'tcp', port: listeningPort },
         { proto: 'tcp', port: tlsPort },
@@ -389,7 +453,7 @@ function bindingRequest(): { request: Buffer; transactionId: Buffer } {
   return { request, transactionId };
 }
 
-function stunOverUdp(port: number, timeoutMs: number): Promise<boolean> {
+function stunOverUdp(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
     const { request, transactionId } = bindingRequest();
@@ -403,13 +467,13 @@ function stunOverUdp(port: number, timeoutMs: number): Promise<boolean> {
     socket.on('message', (msg) => {
       if (msg.length >= 20 && msg.subarray(8, 20).equals(transactionId)) finish(true);
     });
-    socket.send(request, port, HOST);
+    socket.send(request, port, host);
   });
 }
 
-function tcpConnects(port: number, timeoutMs: number): Promise<boolean> {
+function tcpConnects(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: HOST, port });
+    const socket = net.connect({ host, port });
     socket.setTimeout(timeoutMs);
     socket.once('connect', () => {
       socket.destroy();
@@ -424,9 +488,9 @@ function tcpConnects(port: number, timeoutMs: number): Promise<boolean> {
 }
 
 /** A full handshake rather than a TCP connect: it also proves coturn loaded the certificate. */
-function tlsHandshakes(port: number, timeoutMs: number): Promise<boolean> {
+function tlsHandshakes(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: HOST, port, servername: 'localhost', rejectUnauthorized: false });
+    const socket = tls.connect({ host, port, servername: 'localhost', rejectUnauthorized: false });
     socket.setTimeout(timeoutMs);
     socket.once('secureConnect', () => {
       socket.destroy();
@@ -447,13 +511,16 @@ function tlsHandshakes(port: number, timeoutMs: number): Promise<boolean> {
  */
 async function foreignListeners(
   pid: number | undefined,
+  procNet: string,
   wanted: { proto: 'udp' | 'tcp'; port: number }[],
 ): Promise<string[]> {
   if (pid === undefined || process.platform !== 'linux') return [];
   let foreign: string[] = [];
   for (let i = 0; i < 3; i++) {
     foreign = [];
-    const sockets = wanted.flatMap((w) => socketsOnPort(w.proto, w.port).map((inode) => ({ ...w, inode })));
+    const sockets = wanted.flatMap((w) =>
+      socketsOnPort(procNet, w.proto, w.port).map((inode) => ({ ...w, inode })),
+    );
     const own = socketInodes(pid);
     if (own === undefined) return []; // /proc not readable: cannot tell
     for (const s of sockets) {
@@ -466,9 +533,9 @@ async function foreignListeners(
 }
 
 /** Inodes of UDP sockets, or listening TCP sockets, bound to `port` (IPv4 and IPv6 tables). */
-function socketsOnPort(proto: 'udp' | 'tcp', port: number): string[] {
+function socketsOnPort(procNet: string, proto: 'udp' | 'tcp', port: number): string[] {
   const inodes: string[] = [];
-  for (const table of [`/proc/net/${proto}`, `/proc/net/${proto}6`]) {
+  for (const table of [`${procNet}/${proto}`, `${procNet}/${proto}6`]) {
     let text: string;
     try {
       text = readFileSync(table, 'utf8');
@@ -506,6 +573,75 @@ function socketInodes(pid: number): Set<string> | undefined {
     return undefined;
   }
   return inodes;
+}
+
+/**
+ * One round of the three readiness probes, run by a short Node process inside the namespace
+ * (Node cannot enter a namespace itself). The same checks as stunOverUdp, tcpConnects and
+ * tlsHandshakes, in plain JavaScript.
+ */
+const NETNS_PROBE = `
+import { randomBytes } from 'node:crypto';
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+const [host, port, tlsPort] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+const udp = () => new Promise((resolve) => {
+  const socket = dgram.createSocket('udp4');
+  const id = randomBytes(12);
+  const request = Buffer.alloc(20);
+  request.writeUInt16BE(0x0001, 0);
+  request.writeUInt32BE(0x2112a442, 4);
+  id.copy(request, 8);
+  const finish = (ok) => { clearTimeout(timer); socket.close(); resolve(ok); };
+  const timer = setTimeout(() => finish(false), 300);
+  socket.on('error', () => finish(false));
+  socket.on('message', (msg) => { if (msg.length >= 20 && msg.subarray(8, 20).equals(id)) finish(true); });
+  socket.send(request, port, host);
+});
+const stream = (connect, event) => new Promise((resolve) => {
+  const socket = connect();
+  socket.setTimeout(500);
+  socket.once(event, () => { socket.destroy(); resolve(true); });
+  socket.once('timeout', () => { socket.destroy(); resolve(false); });
+  socket.once('error', () => resolve(false));
+});
+const result = {
+  udp: await udp(),
+  tcp: await stream(() => net.connect({ host, port }), 'connect'),
+  tls: await stream(() => tls.connect({ host, port: tlsPort, servername: 'localhost', rejectUnauthorized: false }), 'secureConnect'),
+};
+process.stdout.write(JSON.stringify(result));
+`;
+
+async function probeInNetns(
+  netns: string,
+  host: string,
+  port: number,
+  tlsPort: number,
+): Promise<{ udp: boolean; tcp: boolean; tls: boolean }> {
+  try {
+    const { stdout } = await execFileAsync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        netns,
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        NETNS_PROBE,
+        host,
+        `${port}`,
+        `${tlsPort}`,
+      ],
+      { timeout: 5_000 },
+    );
+    const r = JSON.parse(stdout) as { udp?: unknown; tcp?: unknown; tls?: unknown };
+    return { udp: r.udp === true, tcp: r.tcp === true, tls: r.tls === true };
+  } catch {
+    return { udp: false, tcp: false, tls: false };
+  }
 }
 
 function sleep(ms: number): Promise<void> {
