@@ -11,4 +11,48 @@ export {
   type TcpType,
   TYPE_PREFERENCE,
 } from './candidate.js';
-export { IceCandidateParseError } from './errors.js';
+export {
+  IceCandidateParseError,
+  MdnsError,
+  type MdnsErrorCode,
+  MdnsParseError,
+  type MdnsParseErrorCode,
+} from './errors.js';
+export {
+  CLASS_TOP_BIT,
+  DnsClass,
+  DnsFlag,
+  DnsType,
+  HOST_RECORD_TTL,
+  MDNS_IPV4_GROUP,
+  MDNS_IPV6_GROUP,
+  MDNS_PORT,
+  mdnsGroup,
+  opcodeOf,
+  rcodeOf,
+} from './mdns/constants.js';
+export { type DnsMessageInit, encodeDnsMessage } from './mdns/encode.js';
+export {
+  DEFAULT_MAX_QUESTIONS,
+  DEFAULT_MAX_RECORDS,
+  type DnsDecodeOptions,
+  type DnsMessage,
+  type DnsQuestion,
+  type DnsRecord,
+  decodeDnsMessage,
+  isResponse,
+} from './mdns/message.js';
+export { type DecodedName, encodeName, isLocalName, nameKey, readName } from './mdns/name.js';
+export { addressRecord, nsecRecord } from './mdns/records.js';
+export {
+  type MdnsResolveFailure,
+  MdnsResolver,
+  type MdnsResolverEvent,
+  type MdnsResolverOptions,
+  type MdnsResolverStats,
+  preferredAddress,
+} from './mdns/resolver.js';
+export { MdnsResponder, type MdnsResponderOptions, type MdnsResponderStats } from './mdns/responder.js';
+export type { MdnsTransmit } from './mdns/transmit.js';
+export { MdnsService, type MdnsServiceOptions, type MdnsServiceStats } from './node/mdns.js';
+export { parseServerUrl, type ServerScheme, type ServerUrl, ServerUrlError } from './server-url.js';
