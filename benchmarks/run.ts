@@ -1,8 +1,9 @@
 /**
- * `pnpm bench [filter...] [--rounds N] [--ms N] [--warmup N] [--quick] [--out FILE] [--no-write]`
+ * `pnpm bench [filter...] [--rounds N] [--ms N] [--warmup N] [--warmup-trials N] [--quick] [--out FILE] [--no-write]`
  *
- * Runs every suite in benchmarks/suites/ (each file exports `suite: Suite`), prints a table of
- * medians and ratios, and writes benchmarks/RESULTS.md. A filter keeps the cases whose
+ * Runs every suite in benchmarks/suites/ (each file exports `suite: Suite`): its synchronous
+ * cases, then its scenarios (one trial per variant per round). Prints tables of medians and
+ * ratios, and writes benchmarks/RESULTS.md. A filter keeps the cases whose
  * "suite/case" contains it (case-insensitive); a filtered run prints only, unless --out is given,
  * so a partial run never replaces the full table.
  */
@@ -16,7 +17,11 @@ import {
   type MachineInfo,
   matches,
   measureCase,
+  measureScenario,
   renderResults,
+  SCENARIO_HEADER,
+  type ScenarioResult,
+  scenarioRows,
   TABLE_HEADER,
   tableRows,
   textTable,
@@ -36,6 +41,7 @@ function parseArgs(argv: readonly string[]): Args {
   let rounds = 21;
   let sampleMs = 100;
   let warmupMs = 250;
+  let warmupTrials = 2;
   let out: string | undefined;
   let write = true;
   const number = (flag: string, value: string | undefined): number => {
@@ -51,21 +57,23 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--rounds') rounds = Math.round(number(a, argv[++i]));
     else if (a === '--ms') sampleMs = number(a, argv[++i]);
     else if (a === '--warmup') warmupMs = number(a, argv[++i]);
+    else if (a === '--warmup-trials') warmupTrials = Math.round(number(a, argv[++i]));
     else if (a === '--quick') {
       rounds = 5;
       sampleMs = 40;
       warmupMs = 100;
+      warmupTrials = 1;
     } else if (a === '--out') out = argv[++i];
     else if (a === '--no-write') write = false;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: pnpm bench [filter...] [--rounds N] [--ms N] [--warmup N] [--quick] [--out FILE] [--no-write]',
+        'usage: pnpm bench [filter...] [--rounds N] [--ms N] [--warmup N] [--warmup-trials N] [--quick] [--out FILE] [--no-write]',
       );
       process.exit(0);
     } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else filters.push(a);
   }
-  return { filters, options: { rounds, sampleMs, warmupMs }, out, write };
+  return { filters, options: { rounds, sampleMs, warmupMs, warmupTrials }, out, write };
 }
 
 function gitCommit(): string | undefined {
@@ -90,8 +98,12 @@ function machineInfo(options: HarnessOptions, load: number[]): MachineInfo {
     platform: `${platform()} ${release()} ${process.arch}, ${Math.round(totalmem() / 2 ** 30)} GiB, load average at start ${load.map((l) => l.toFixed(2)).join(' ')}`,
     cpu: `${list[0]?.model.trim() ?? 'unknown'} × ${list.length}`,
     commit: gitCommit(),
-    versions: { '@purertc/stun': packageVersion('@purertc/stun'), werift: packageVersion('werift') },
-    options: `${options.rounds} interleaved rounds of ${options.sampleMs} ms per variant after ${options.warmupMs} ms of warmup`,
+    versions: {
+      '@purertc/stun': packageVersion('@purertc/stun'),
+      '@purertc/ice': packageVersion('@purertc/ice'),
+      werift: packageVersion('werift'),
+    },
+    options: `${options.rounds} interleaved rounds of ${options.sampleMs} ms per variant after ${options.warmupMs} ms of warmup; scenarios: ${options.rounds} interleaved trials per variant after ${options.warmupTrials} warmup trials each`,
   };
 }
 
@@ -100,6 +112,7 @@ async function main(): Promise<void> {
   const load = loadavg();
   const suites = await loadSuites();
   const results: CaseResult[] = [];
+  const scenarios: ScenarioResult[] = [];
   const started = performance.now();
   for (const suite of suites) {
     for (const c of suite.cases) {
@@ -109,19 +122,27 @@ async function main(): Promise<void> {
       results.push(r);
       console.log(tableRows([r])[0]?.slice(2).join('  '));
     }
+    for (const c of suite.scenarios ?? []) {
+      if (!matches(suite.name, c.name, args.filters)) continue;
+      process.stdout.write(`${suite.name} / ${c.name} ... `);
+      const r = await measureScenario(suite, c, args.options);
+      scenarios.push(r);
+      console.log(scenarioRows([r])[0]?.slice(3).join('  '));
+    }
   }
-  if (results.length === 0) {
+  if (results.length === 0 && scenarios.length === 0) {
     console.error(`no case matches ${args.filters.join(' ')}`);
     process.exit(1);
   }
-  console.log(`\n${textTable(TABLE_HEADER, tableRows(results))}`);
+  if (results.length > 0) console.log(`\n${textTable(TABLE_HEADER, tableRows(results))}`);
+  if (scenarios.length > 0) console.log(`\n${textTable(SCENARIO_HEADER, scenarioRows(scenarios))}`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const out =
     args.out ??
     (args.filters.length === 0 ? fileURLToPath(new URL('./RESULTS.md', import.meta.url)) : undefined);
   if (args.write && out !== undefined) {
-    writeFileSync(out, renderResults(results, machineInfo(args.options, load), suites));
+    writeFileSync(out, renderResults(results, machineInfo(args.options, load), suites, scenarios));
     console.log(`wrote ${out}`);
   }
 }

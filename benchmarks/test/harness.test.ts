@@ -1,19 +1,30 @@
 /** The harness's logic on a fake clock: medians, paired ratios, interleaving, the tables. No timing. */
 import { describe, expect, it } from 'vitest';
 import {
+  activeResources,
   type BenchCase,
   type CaseResult,
+  formatAdvantage,
+  formatQuantity,
   formatRate,
   formatRatio,
   markdownTable,
   matches,
   measureCase,
+  measureScenario,
   median,
+  orientedRatios,
   pairedRatios,
   quantile,
+  ratioWords,
   renderResults,
+  resourceGrowth,
   rotate,
+  SCENARIO_HEADER,
+  type ScenarioCase,
+  type ScenarioResult,
   type Suite,
+  scenarioRows,
   spread,
   TABLE_HEADER,
   tableRows,
@@ -234,5 +245,255 @@ describe('reporting', () => {
     expect(md).toContain('- commit: abc1234');
     expect(md).toContain('- werift: 0.25.2');
     expect(md.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('measureScenario', () => {
+  const suite = (scenarios: ScenarioCase[]): Suite => ({
+    name: 'demo',
+    theirs: 'them 1.0',
+    cases: [],
+    scenarios,
+  });
+
+  /** A trial that records its call and returns the next scripted value. */
+  const scripted = (calls: string[], tag: string, values: number[]) => {
+    let i = 0;
+    return async () => {
+      calls.push(tag);
+      await Promise.resolve();
+      const v = values[i++ % values.length] as number;
+      return v;
+    };
+  };
+
+  it('runs check, warmup trials, then interleaved rounds with rotating order', async () => {
+    const calls: string[] = [];
+    let checked = 0;
+    const c: ScenarioCase = {
+      name: 'connect',
+      unit: 'ms',
+      better: 'lower',
+      // warmup values come first in each script, then one value per round.
+      ours: scripted(calls, 'o', [99, 10, 20, 10]),
+      theirs: scripted(calls, 't', [99, 30, 40, 40]),
+      ceiling: scripted(calls, 'c', [99, 1, 2, 1]),
+      check: async () => {
+        checked++;
+      },
+      note: 'a note',
+    };
+    const r = await measureScenario(suite([c]), c, { rounds: 3, warmupTrials: 1 });
+    expect(checked).toBe(1);
+    // Warmup: one of each in order; then rounds o t c, t c o, c o t.
+    expect(calls.join('')).toBe('otc' + 'otc' + 'tco' + 'cot');
+    expect(r.suite).toBe('demo');
+    expect(r.name).toBe('connect');
+    expect(r.theirsName).toBe('them 1.0');
+    expect(r.note).toBe('a note');
+    expect(r.unit).toBe('ms');
+    expect(r.better).toBe('lower');
+    expect(r.ours).toEqual({ median: 10, samples: [10, 20, 10] });
+    expect(r.theirs).toEqual({ median: 40, samples: [30, 40, 40] });
+    expect(r.ceiling?.median).toBe(1);
+    // Lower is better: theirs_r / ours_r, so above 1 ours is faster. Rounds: 3, 2, 4.
+    expect(r.ratios).toEqual([3, 2, 4]);
+    expect(r.ratio).toEqual({ median: 3, q1: 2.5, q3: 3.5 });
+    // ceiling_r / ours_r: 0.1, 0.1, 0.1.
+    expect(r.ofCeiling?.median).toBeCloseTo(0.1);
+  });
+
+  it('orients ratios by which way is better', async () => {
+    expect(orientedRatios([10, 20], [5, 40], 'higher')).toEqual([2, 0.5]);
+    expect(orientedRatios([10, 20], [5, 40], 'lower')).toEqual([0.5, 2]);
+    const c: ScenarioCase = {
+      name: 'throughput',
+      unit: 'MB/s',
+      better: 'higher',
+      ours: async () => 300,
+      theirs: async () => 100,
+    };
+    const r = await measureScenario(suite([c]), c, { rounds: 2, warmupTrials: 0 });
+    expect(r.ratio).toEqual({ median: 3, q1: 3, q3: 3 });
+    expect(r.ceiling).toBeUndefined();
+    expect(r.ofCeiling).toBeUndefined();
+  });
+
+  it('a scenario without theirs reports ours alone', async () => {
+    const c: ScenarioCase = { name: 'solo', unit: 'B', better: 'lower', ours: async () => 512 };
+    const r = await measureScenario(suite([c]), c, { rounds: 1, warmupTrials: 0 });
+    expect(r.ours.samples).toEqual([512]);
+    expect(r.theirs).toBeUndefined();
+    expect(r.ratio).toBeUndefined();
+    expect(r.ratios).toBeUndefined();
+  });
+
+  it('a failing check stops before any trial; bad values, bad options and hung trials fail the run', async () => {
+    let ran = 0;
+    const trial = async () => {
+      ran++;
+      return 1;
+    };
+    const bad: ScenarioCase = {
+      name: 'bad',
+      unit: 'ms',
+      better: 'lower',
+      ours: trial,
+      check: async () => {
+        throw new Error('not equivalent');
+      },
+    };
+    await expect(measureScenario(suite([bad]), bad, { rounds: 1 })).rejects.toThrow('not equivalent');
+    expect(ran).toBe(0);
+
+    const nan: ScenarioCase = { name: 'nan', unit: 'ms', better: 'lower', ours: async () => Number.NaN };
+    await expect(measureScenario(suite([nan]), nan, { rounds: 1, warmupTrials: 0 })).rejects.toThrow(
+      'not a finite number',
+    );
+
+    const ok: ScenarioCase = { name: 'ok', unit: 'ms', better: 'lower', ours: trial };
+    await expect(measureScenario(suite([ok]), ok, { rounds: 0 })).rejects.toThrow(RangeError);
+    await expect(measureScenario(suite([ok]), ok, { rounds: 1, warmupTrials: -1 })).rejects.toThrow(
+      RangeError,
+    );
+
+    const hung: ScenarioCase = {
+      name: 'hung',
+      unit: 'ms',
+      better: 'lower',
+      ours: () => new Promise<number>(() => {}),
+    };
+    await expect(
+      measureScenario(suite([hung]), hung, { rounds: 1, warmupTrials: 0, trialTimeoutMs: 5 }),
+    ).rejects.toThrow('demo / hung / ours: no result after 5 ms');
+  });
+
+  it('a trial that leaves a timer behind fails the leak check, unless it is off', async () => {
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const leaky: ScenarioCase = {
+      name: 'leaky',
+      unit: 'ms',
+      better: 'lower',
+      ours: async () => {
+        timer ??= setInterval(() => {}, 60_000);
+        return 1;
+      },
+    };
+    try {
+      await expect(measureScenario(suite([leaky]), leaky, { rounds: 1, warmupTrials: 0 })).rejects.toThrow(
+        'demo / leaky / ours: a trial left Timeout +1 behind',
+      );
+      // Only the first trial of each variant is bracketed; off, the same trial passes.
+      const r = await measureScenario(suite([leaky]), leaky, {
+        rounds: 1,
+        warmupTrials: 0,
+        leakCheck: false,
+      });
+      expect(r.ours.samples).toEqual([1]);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  it('counts live resources and reports what grew', () => {
+    expect(activeResources()).toBeInstanceOf(Map);
+    const before = new Map([
+      ['UDPWRAP', 1],
+      ['Timeout', 2],
+    ]);
+    const after = new Map([
+      ['UDPWRAP', 3],
+      ['Timeout', 2],
+      ['TCPWRAP', 1],
+    ]);
+    expect(resourceGrowth(before, after)).toEqual(['TCPWRAP +1', 'UDPWRAP +2']);
+    expect(resourceGrowth(after, before)).toEqual([]);
+  });
+});
+
+describe('scenario reporting', () => {
+  const scenario = (over: Partial<ScenarioResult> = {}): ScenarioResult => ({
+    suite: 'ice',
+    name: 'connect',
+    theirsName: 'werift 0.25.2',
+    note: 'what a trial does',
+    unit: 'ms',
+    better: 'lower',
+    ours: { median: 8.6, samples: [8.6] },
+    theirs: { median: 24.4, samples: [24.4] },
+    ceiling: { median: 0.907, samples: [0.907] },
+    ratio: { median: 2.5, q1: 2, q3: 4 },
+    ratios: [2, 2.5, 4],
+    ofCeiling: { median: 0.1, q1: 0.08, q3: 0.12 },
+    ...over,
+  });
+
+  it('formats quantities with their unit', () => {
+    expect(formatQuantity(8.6, 'ms')).toBe('8.60 ms');
+    expect(formatQuantity(123.4, 'ms')).toBe('123 ms');
+    expect(formatQuantity(765, 'B')).toBe('765 B');
+    expect(formatQuantity(12_390, 'B')).toBe('12.1 KiB');
+    expect(formatQuantity(3 * 2 ** 20, 'B')).toBe('3.00 MiB');
+    expect(formatQuantity(1500, 'msg')).toBe('1.50k msg');
+    expect(formatQuantity(Number.POSITIVE_INFINITY, 'ms')).toBe('Infinity ms');
+  });
+
+  it('words the ratio as what ours is', () => {
+    expect(ratioWords('ms', 'lower')).toEqual(['faster', 'slower']);
+    expect(ratioWords('B', 'lower')).toEqual(['smaller', 'larger']);
+    expect(ratioWords('MB/s', 'higher')).toEqual(['larger', 'smaller']);
+    expect(formatAdvantage(scenario())).toBe('2.50× faster (2.00–4.00)');
+    // Below 1: the inverse, computed from the per-round ratios, with the other word.
+    const worse = scenario({ unit: 'B', ratio: spread([0.5, 0.8, 0.25]), ratios: [0.5, 0.8, 0.25] });
+    expect(formatAdvantage(worse)).toBe('2.00× larger (1.63–3.00)');
+    expect(formatAdvantage(scenario({ theirs: undefined, ratio: undefined, ratios: undefined }))).toBe('–');
+  });
+
+  it('scenario rows, with dashes where a variant is missing', () => {
+    expect(scenarioRows([scenario()])).toEqual([
+      [
+        'ice',
+        'connect',
+        'ms, lower is better',
+        '8.60 ms',
+        'werift 0.25.2',
+        '24.4 ms',
+        '2.50× faster (2.00–4.00)',
+        '0.907 ms',
+        '0.10× (0.08–0.12)',
+      ],
+    ]);
+    const solo = scenario({
+      theirs: undefined,
+      ratio: undefined,
+      ratios: undefined,
+      ceiling: undefined,
+      ofCeiling: undefined,
+    });
+    expect(scenarioRows([solo])[0]).toEqual([
+      'ice',
+      'connect',
+      'ms, lower is better',
+      '8.60 ms',
+      '–',
+      '–',
+      '–',
+      '–',
+      '–',
+    ]);
+  });
+
+  it('RESULTS.md carries a second table for scenarios, and their notes', () => {
+    const machine = { date: '2030-01-01T00:00:00.000Z', runtime: 'node', platform: 'linux', cpu: 'cpu' };
+    const md = renderResults([], machine, [], [scenario()]);
+    expect(md).not.toContain(`| ${TABLE_HEADER.join(' | ')} |`);
+    expect(md).toContain('## Scenarios');
+    expect(md).toContain(`| ${SCENARIO_HEADER.join(' | ')} |`);
+    expect(md).toContain(
+      '| ice | connect | ms, lower is better | 8.60 ms | werift 0.25.2 | 24.4 ms | 2.50× faster (2.00–4.00) | 0.907 ms | 0.10× (0.08–0.12) |',
+    );
+    expect(md).toContain('- ice / connect: what a trial does');
+    // Without scenarios, no second table.
+    expect(renderResults([], machine)).not.toContain('## Scenarios');
   });
 });

@@ -1,6 +1,9 @@
-/** Every suite loads, its variants do equivalent work (check) and run; a few ops, no timing. */
+/**
+ * Every suite loads, its variants do equivalent work (check) and run: a few ops per case, one
+ * trial per variant per scenario (which must leave no socket or timer behind). No timing.
+ */
 import { describe, expect, it } from 'vitest';
-import { measureCase } from '../harness.js';
+import { measureCase, measureScenario } from '../harness.js';
 import { loadSuites } from '../load.js';
 
 describe('benchmark suites', async () => {
@@ -8,6 +11,7 @@ describe('benchmark suites', async () => {
 
   it('finds the suites, with unique names', () => {
     expect(suites.map((s) => s.name)).toContain('stun');
+    expect(suites.map((s) => s.name)).toContain('ice');
     expect(new Set(suites.map((s) => s.name)).size).toBe(suites.length);
   });
 
@@ -17,6 +21,14 @@ describe('benchmark suites', async () => {
         const r = measureCase(suite, c, { rounds: 2, warmupOps: 1, sampleOps: 3 });
         expect(r.ours.samples).toHaveLength(2);
         if (c.theirs !== undefined) expect(r.ratio?.median).toBeGreaterThan(0);
+      });
+    }
+    for (const c of suite.scenarios ?? []) {
+      it(`${suite.name} / ${c.name}`, async () => {
+        const r = await measureScenario(suite, c, { rounds: 1, warmupTrials: 0 });
+        expect(r.ours.samples).toHaveLength(1);
+        if (c.theirs !== undefined) expect(r.ratio?.median).toBeGreaterThan(0);
+        if (c.ceiling !== undefined) expect(r.ofCeiling?.median).toBeGreaterThan(0);
       });
     }
   }

@@ -1,3 +1,22 @@
+export { IceAgent } from './agent/agent.js';
+export { classifyDatagram, type DatagramKind } from './agent/demux.js';
+export { pairPriority } from './agent/pair.js';
+export type {
+  CandidatePairInfo,
+  CandidatePairState,
+  CandidatePairStats,
+  IceAgentOptions,
+  IceAgentStats,
+  IceConnectionState,
+  IceCredentials,
+  IceEvent,
+  IceGatheringState,
+  IceRole,
+  IceServer,
+  IceTransmit,
+  LocalSocket,
+  RemoteCredentialOptions,
+} from './agent/types.js';
 export {
   type CandidateTransport,
   type CandidateType,
@@ -54,5 +73,13 @@ export {
 } from './mdns/resolver.js';
 export { MdnsResponder, type MdnsResponderOptions, type MdnsResponderStats } from './mdns/responder.js';
 export type { MdnsTransmit } from './mdns/transmit.js';
+export {
+  type IceServerConfig,
+  NodeIceAgent,
+  type NodeIceAgentEvents,
+  type NodeIceAgentOptions,
+  resolveIceServers,
+} from './node/ice-agent.js';
+export { type HostAddress, type HostAddressOptions, hostAddresses } from './node/interfaces.js';
 export { MdnsService, type MdnsServiceOptions, type MdnsServiceStats } from './node/mdns.js';
 export { parseServerUrl, type ServerScheme, type ServerUrl, ServerUrlError } from './server-url.js';

@@ -62,7 +62,12 @@ export {
   type TurnConnectionEvents,
 } from './node/turn-client.js';
 export { type RunningTurnServer, type StartTurnServerOptions, startTurnServer } from './node/turn-server.js';
-export { openTurnSocket, type TurnSocket, type TurnSocketOptions, type TurnTransport } from './node/turn-socket.js';
+export {
+  openTurnSocket,
+  type TurnSocket,
+  type TurnSocketOptions,
+  type TurnTransport,
+} from './node/turn-socket.js';
 export { bindUdp, closeUdp, fromRinfo, localAddress } from './node/udp.js';
 export {
   type StartOptions,

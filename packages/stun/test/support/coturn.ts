@@ -49,10 +49,13 @@ export interface StartCoturnOptions {
   listeningPort?: number;
   /** Fixed TLS listening port (default: a free one, or 5349 inside `netns`). */
   tlsListeningPort?: number;
+  /** More turnserver flags, e.g. `--denied-peer-ip=...` for peers the topology cannot route to. */
+  extraArgs?: readonly string[];
 }
 
 /** Where a server listens and, for a server inside a network namespace, which one. */
 interface Target {
+  extraArgs: readonly string[];
   host: string;
   relayIp: string;
   netns: string | undefined;
@@ -146,6 +149,7 @@ export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn
   const realm = opts.realm ?? 'purertc.test';
   const host = opts.listeningIp ?? HOST;
   const target: Target = {
+    extraArgs: opts.extraArgs ?? [],
     host,
     relayIp: opts.relayIp ?? host,
     netns: opts.netns,
@@ -223,6 +227,7 @@ async function startOnce(
       `--pidfile=${path.join(dir, 'purertc-coturn.pid')}`,
       '--log-file=stdout',
       '--simple-log',
+      ...target.extraArgs,
     ];
     // `ip netns exec` execs the command in place, so the child is turnserver itself.
     child =
