@@ -3,7 +3,7 @@
  * take (a UDP socket, or a TURN allocation reached through one), remote ones with a canonical
  * transport address to match datagram sources against.
  */
-import { formatIp, parseIp, type TransportAddress } from '@purertc/stun';
+import { parseIp, type TransportAddress } from '@purertc/stun';
 import {
   type CandidateType,
   candidateFoundation,
@@ -55,17 +55,8 @@ export interface RemoteCandidate {
   readonly key: string;
 }
 
-/** `address|port` of a transport address. */
-export function addressKey(a: TransportAddress): string {
-  return `${a.address}|${a.port}`;
-}
-
-/** The same address with RFC 5952 text for IPv6, so sources and candidates compare equal. */
-export function canonicalAddress(a: TransportAddress): TransportAddress {
-  if (a.family !== 'IPv6') return a;
-  const text = formatIp(parseIp(a.address));
-  return text === a.address ? a : { family: a.family, address: text, port: a.port };
-}
+/** Map keys and canonical text come from @purertc/stun, shared with its TURN client and server. */
+export { canonicalAddress, transportKey as addressKey } from '@purertc/stun';
 
 export function sameAddress(a: TransportAddress, b: TransportAddress): boolean {
   return a.port === b.port && a.address === b.address;
