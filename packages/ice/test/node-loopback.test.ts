@@ -83,3 +83,24 @@ describe('NodeIceAgent on real sockets', () => {
     await a.close();
   });
 });
+
+describe('mDNS host candidates on real sockets', () => {
+  it('hides host addresses behind .local names and resolves the peer’s over multicast', async () => {
+    const { a, b, aCandidates, bCandidates } = await pair({
+      hostAddresses: { addresses: ['127.0.0.1'] },
+      mdnsHostNames: true,
+    });
+    try {
+      // Neither side signalled its IP: only UUID .local names (draft-ietf-mmusic-mdns-ice-candidates).
+      for (const c of [...aCandidates, ...bCandidates].filter((x) => x.type === 'host')) {
+        expect(c.address).toMatch(/^[0-9a-f-]{36}\.local$/);
+      }
+      // Both sides resolved the other's name (an unresolved one would never become a host candidate).
+      expect(a.agent?.remoteCandidates.some((c) => c.type === 'host')).toBe(true);
+      expect(b.agent?.remoteCandidates.some((c) => c.type === 'host')).toBe(true);
+      expect(await exchange(a, b)).toBe('\x17hello over ice');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 30_000);
+});
