@@ -9,7 +9,9 @@
  *
  * The handshake engine may append codes to {@link DtlsErrorCode} for its own failures.
  */
+
 import { AlertDescription } from './alert.js';
+import type { DtlsHandshakeErrorCode } from './handshake/errors.js';
 
 /** Why a wire structure was rejected by a parser. */
 export type DtlsParseErrorCode =
@@ -30,6 +32,8 @@ export type DtlsParseErrorCode =
 
 export type DtlsErrorCode =
   | DtlsParseErrorCode
+  /** The handshake engine's own codes (handshake/errors.ts): timeouts, alerts, bad Finished... */
+  | DtlsHandshakeErrorCode
   /** The peer's ECDHE public value is not a valid point, or a low-order one (RFC 8422 §5.11, RFC 7748 §6.1). */
   | 'INVALID_PEER_KEY'
   /** A named group that this implementation does not implement. */

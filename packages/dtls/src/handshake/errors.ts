@@ -1,10 +1,11 @@
 /**
- * Failures of the handshake engine and the endpoint that no code of {@link DtlsErrorCode} names
- * (errors.ts belongs to the codecs and crypto; these are the connection's own). Like
- * `DtlsError`, each carries a `code` for programs and the `alert` (RFC 5246 §7.2) that reports
- * it to the peer when it ends the connection.
+ * Failures of the handshake engine and the endpoint (errors.ts covers the codecs and crypto;
+ * these are the connection's own). A `DtlsHandshakeError` is a `DtlsError`, so one
+ * `instanceof DtlsError` catches every failure of the package; each carries a `code` for
+ * programs and the `alert` (RFC 5246 §7.2) that reports it to the peer when it ends the connection.
  */
 import { AlertDescription, alertName } from '../alert.js';
+import { DtlsError } from '../errors.js';
 
 export type DtlsHandshakeErrorCode =
   /** The flight was retransmitted the maximum number of times without an answer (RFC 6347 §4.2.4). */
@@ -24,17 +25,18 @@ export type DtlsHandshakeErrorCode =
   /** An operation on a closed or failed endpoint, or before the handshake completed. */
   | 'INVALID_STATE';
 
-export class DtlsHandshakeError extends Error {
-  override readonly name = 'DtlsHandshakeError';
+export class DtlsHandshakeError extends DtlsError {
+  override readonly name: string = 'DtlsHandshakeError';
+  declare readonly code: DtlsHandshakeErrorCode;
   constructor(
-    readonly code: DtlsHandshakeErrorCode,
+    code: DtlsHandshakeErrorCode,
     /** The alert description to send if this error ends the connection. */
-    readonly alert: AlertDescription,
+    alert: AlertDescription,
     detail: string,
     /** For ALERT_RECEIVED: the description the peer sent. */
     readonly peerAlert?: number,
   ) {
-    super(`${code}: ${detail}`);
+    super(code, alert, detail);
   }
 
   static alertReceived(description: number): DtlsHandshakeError {
