@@ -78,9 +78,12 @@ describe('IceAgent: unauthenticated and malformed checks', () => {
       ['prflx', '192.0.2.2', 6000],
     ]);
     expect(a.pairs).toHaveLength(1);
+    // Nothing was sent in the last Ta: the triggered check leaves with the response, in the same
+    // handleInput (not at the next handleTimeout), and only once.
     a.handleTimeout(a.pollTimeout()!);
-    const triggered = drain(a).filter((t) => t.data[0] === 0x00 && t.data[1] === 0x01);
+    const triggered = [...out, ...drain(a)].filter((t) => t.data[0] === 0x00 && t.data[1] === 0x01);
     expect(triggered).toHaveLength(1);
+    expect(out).toContain(triggered[0]);
     expect(decodeStunMessage(triggered[0]!.data).username).toBe(`${REMOTE.ufrag}:${LOCAL.ufrag}`);
   });
 

@@ -27,7 +27,7 @@ import { addressFamily, type TransportAddress } from '@purertc/stun';
 import { candidateExtension, type IceCandidate } from '../candidate.js';
 import { handleFromPeer, processCheck } from './answering.js';
 import { addressKey, canonicalAddress } from './candidates.js';
-import { checkTimedOut, kick, maybeNominate, tick } from './checking.js';
+import { checkTimedOut, kick, maybeNominate, sendNomination, tick, tickIfDue } from './checking.js';
 import { AgentContext } from './context.js';
 import { checkCredentials, generateCredentials } from './credentials.js';
 import { Generation } from './generation.js';
@@ -135,6 +135,8 @@ export class IceAgent {
     if (entry === undefined || this.a.closed) return;
     this.a.gatherer.socketClosed(entry, now);
     pathLost(this.a, (path) => path.socketId === socketId, now);
+    // Its pairs failed: another valid pair may now be the one to nominate, its check goes now.
+    sendNomination(this.a, now);
   }
 
   /** No more sockets will come: gathering completes once every server request has finished. */
@@ -183,6 +185,8 @@ export class IceAgent {
     }
     kick(this.a, now);
     updateState(this.a, now);
+    sendNomination(this.a, now);
+    tickIfDue(this.a, now);
   }
 
   /**
@@ -315,6 +319,13 @@ export class IceAgent {
    * the stream on a 'turn-stream' socket (`from` ignored).
    */
   handleInput(socketId: number, from: TransportAddress, bytes: Uint8Array, now: number): void {
+    this.input(socketId, from, bytes, now);
+    // A check that succeeded or failed, or a USE-CANDIDATE, may call for a nomination's check: now.
+    sendNomination(this.a, now);
+    tickIfDue(this.a, now);
+  }
+
+  private input(socketId: number, from: TransportAddress, bytes: Uint8Array, now: number): void {
     const entry = this.a.gatherer.sockets.get(socketId);
     if (entry === undefined) {
       this.a.stats.droppedUnknownSource++;
@@ -355,7 +366,9 @@ export class IceAgent {
     if (this.a.closed) return;
     this.a.checks.handleTimeout(now, (t) => checkTimedOut(this.a, t, now));
     if (this.a.nextCheckAt !== undefined && now >= this.a.nextCheckAt) tick(this.a, now);
+    // The nomination deadline, or a check that timed out, may settle it: its check goes now.
     maybeNominate(this.a, now);
+    sendNomination(this.a, now);
     runConsent(this.a, now);
     updateState(this.a, now);
   }

@@ -2,6 +2,14 @@
  * Checks we send (RFC 8445 §6.1.4, §7.2): the Ta-paced scheduler, check and consent requests,
  * their responses (§7.2.5: integrity, symmetry, role conflict, mapped address, valid pair,
  * unfreezing), timeouts, and the controlling agent's regular nomination (§8.1.1).
+ *
+ * Pacing (§14.2): Ta spaces the checklist's checks, ordinary and triggered: one per tick. The
+ * first tick is due at once (`kick`: nothing was sent in the last Ta), so the first check, and
+ * a triggered check after a quiet Ta, wait for nothing but the adapter's `handleTimeout(now)`.
+ * The one exception is the check that concludes a nomination (`sendNomination`): the
+ * controlling agent's USE-CANDIDATE check, sent in the very call whose success or timeout
+ * decided it, and the controlled agent's check of a pair the peer nominated before we had
+ * validated it, sent as the USE-CANDIDATE arrives, rather than at the next tick; see there.
  */
 import {
   ErrorCode,
@@ -45,6 +53,18 @@ export function kick(a: AgentContext, now: number): void {
   a.nextCheckAt = Math.max(now, a.lastCheckAt + a.o.ta);
 }
 
+/**
+ * The Ta tick, when it is due now, without waiting for the adapter's `handleTimeout(now)`: at
+ * the end of `setRemoteCredentials` (§6.1.4.2: checks begin once the checklist is formed; the
+ * first is due at once) and of `handleInput` (§7.3.1.4: a triggered check, due at once when
+ * nothing was sent in the last Ta). It is the very tick `handleTimeout(now)` would run, so the
+ * pacing is the same; what it saves is a round through the adapter's timer (≥ 1 ms in Node).
+ */
+export function tickIfDue(a: AgentContext, now: number): void {
+  if (a.lite || a.closed) return;
+  if (a.nextCheckAt !== undefined && now >= a.nextCheckAt) tick(a, now);
+}
+
 /** §6.1.4.2: one check per Ta: the triggered queue first, then the best Waiting pair. */
 export function tick(a: AgentContext, now: number): void {
   const gen = a.current;
@@ -54,13 +74,17 @@ export function tick(a: AgentContext, now: number): void {
     return;
   }
   sendCheck(a, gen, pair, now);
+  a.lastCheckAt = now;
   a.nextCheckAt = now + a.o.ta;
 }
 
-/** §7.2.4: Binding request with USERNAME, PRIORITY, the role and tie-breaker, USE-CANDIDATE, MI, FINGERPRINT. */
-function sendCheck(a: AgentContext, gen: Generation, pair: CandidatePair, now: number): void {
+/**
+ * §7.2.4: Binding request with USERNAME, PRIORITY, the role and tie-breaker, USE-CANDIDATE, MI,
+ * FINGERPRINT. False when no transaction could be started (no remote credentials, or the cap).
+ */
+function sendCheck(a: AgentContext, gen: Generation, pair: CandidatePair, now: number): boolean {
   const key = gen.remoteKey;
-  if (key === undefined) return;
+  if (key === undefined) return false;
   const useCandidate = a.role === 'controlling' && (pair.useCandidate || a.o.aggressiveNomination);
   const bytes = a.messages.check({
     username: gen.username,
@@ -81,16 +105,16 @@ function sendCheck(a: AgentContext, gen: Generation, pair: CandidatePair, now: n
     rm: a.o.rm,
     maxLifetime: totalTimeout({ rto: MIN_RTO, rc: a.o.rc, rm: a.o.rm }),
   });
-  a.lastCheckAt = now;
   if (t === undefined) {
     a.stats.droppedOverCap++;
-    return;
+    return false;
   }
   pair.checkTx = t;
   // A nominating check repeats the check of a pair that already succeeded (§8.1.1).
   if (pair.state !== 'succeeded') pair.setState('in-progress');
   pair.requestsSent++;
   a.stats.checksSent++;
+  return true;
 }
 
 export function sendConsent(a: AgentContext, pair: CandidatePair, now: number): void {
@@ -290,7 +314,13 @@ export function pairFailed(a: AgentContext, gen: Generation, pair: CandidatePair
   updateState(a, now);
 }
 
-/** §8.1.1: the controlling agent nominates when it is content with a valid pair (nomination.ts). */
+/**
+ * §8.1.1: the controlling agent nominates when it is content with a valid pair (nomination.ts):
+ * it "repeats the connectivity check that produced this valid pair (by scheduling the pair in the
+ * triggered-check queue), this time with the USE-CANDIDATE attribute". The pair is queued so
+ * that the next Ta tick sends it whatever happens; `sendNomination`, at the end of the call into
+ * the agent that got here, takes it out of the queue and sends it at once.
+ */
 export function maybeNominate(a: AgentContext, now: number): void {
   if (a.lite || a.closed || a.role !== 'controlling' || a.o.aggressiveNomination) return;
   const gen = a.current;
@@ -302,6 +332,54 @@ export function maybeNominate(a: AgentContext, now: number): void {
   a.nominator.pending = source;
   gen.checklist.enqueueTriggered(source);
   kick(a, now);
+}
+
+/**
+ * The checks that conclude a nomination go out now, not at the next Ta tick:
+ * - controlling: the nominating check (USE-CANDIDATE) that `maybeNominate` queued;
+ * - controlled: the triggered check of a pair the peer nominated before our own check of it
+ *   succeeded (§7.3.1.5: it is nominated, and can be selected, only once that check succeeds).
+ * Called at the end of the agent's entry points that can get there (`handleInput`: a check's
+ * success or failure, a USE-CANDIDATE; `handleTimeout`: a timeout, the nomination deadline;
+ * `setRemoteCredentials`: checks that arrived before them; `socketClosed`: lost paths), once
+ * whatever else the call did to the checklist is settled.
+ *
+ * Why this is within the spirit of RFC 8445: Ta (§14.2) paces the checklist's new transactions
+ * so that checks to many candidates do not burst onto the network (§14: congestion, and the
+ * rate at which NAT bindings are created). These checks are no such thing: one request on a
+ * 5-tuple that has just carried a check and its response (the nominating check repeats our
+ * check that succeeded, §8.1.1; the controlled side answers the peer's check that nominated,
+ * through the NAT bindings it came by), and it is the last step of the nomination (§8.1.2:
+ * once it succeeds, Waiting and Frozen pairs are removed and ordinary checks stop). Holding it
+ * for up to a Ta costs the connection up to 50 ms for no reduction in load. (Browsers never pay
+ * it: libwebrtc's default nomination is "semi-aggressive", USE-CANDIDATE on the checks
+ * themselves until a pair is selected; its regular mode is unimplemented.)
+ *
+ * The bounds: the controlling agent has one nomination in flight at a time; on the controlled
+ * side (where a peer nominating aggressively puts USE-CANDIDATE on every check) this applies
+ * only until a pair of this generation is selected, and to one check per Ta at most. Every
+ * other check, ordinary or triggered, still waits its Ta slot, and these do not move it.
+ */
+export function sendNomination(a: AgentContext, now: number): void {
+  if (a.closed || a.lite) return;
+  const gen = a.current;
+  let pair: CandidatePair | undefined;
+  if (a.role === 'controlling') {
+    pair = a.nominator.pending;
+    // Queued by maybeNominate and not sent yet; a pair of this generation whose check succeeded.
+    if (pair === undefined || !pair.useCandidate || pair.state !== 'succeeded') return;
+    if (pair.generation !== gen.index || !gen.checklist.isTriggered(pair)) return;
+  } else {
+    if (a.selected?.generation === gen.index || now < a.lastUnpacedCheckAt + a.o.ta) return;
+    pair = gen.checklist.pairs.find(
+      (p) => p.nominateOnSuccess && p.state === 'waiting' && gen.checklist.isTriggered(p),
+    );
+    if (pair === undefined) return;
+  }
+  gen.checklist.dequeueTriggered(pair);
+  // Over the transaction cap it goes back to the queue, for the Ta tick to try again.
+  if (sendCheck(a, gen, pair, now)) a.lastUnpacedCheckAt = now;
+  else gen.checklist.enqueueTriggered(pair);
 }
 
 export function nominationDone(a: AgentContext, gen: Generation): boolean {

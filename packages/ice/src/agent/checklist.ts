@@ -92,6 +92,10 @@ export class CheckList {
     if (!this.triggered.includes(pair)) this.triggered.push(pair);
   }
 
+  isTriggered(pair: CandidatePair): boolean {
+    return this.triggered.includes(pair);
+  }
+
   dequeueTriggered(pair: CandidatePair): void {
     const i = this.triggered.indexOf(pair);
     if (i >= 0) this.triggered.splice(i, 1);

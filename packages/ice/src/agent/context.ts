@@ -88,6 +88,8 @@ export class AgentContext {
   /** The next Ta tick (§6.1.4.2), or undefined while there is nothing to check. */
   nextCheckAt: number | undefined;
   lastCheckAt = Number.NEGATIVE_INFINITY;
+  /** The last check sent outside the Ta pacing (checking.ts, `sendNomination`). */
+  lastUnpacedCheckAt = Number.NEGATIVE_INFINITY;
   /** Last time anything arrived on the selected pair. */
   lastSelectedReceived = 0;
   disconnected = false;

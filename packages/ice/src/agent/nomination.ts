@@ -6,6 +6,13 @@
  * "Content" here: the best valid pair, once no pair of higher priority can still succeed (none
  * is Frozen, Waiting or In-Progress) — or, so that one slow or black-holed pair cannot stall the
  * connection, `timeout` ms after the first pair became valid (browsers nominate as eagerly).
+ * Pairs of lower priority are not waited for, whatever their state, queued for a triggered
+ * check (§7.3.1.4) or not: the valid pair a check produces is, in practice, no better than the
+ * pair checked (§7.2.5.3.2: its local candidate is that pair's, or a reflexive one of lower type
+ * preference; a relayed pair whose mapped address is not its relayed address is the odd case).
+ *
+ * The choice is made where the facts change (a check succeeds or fails, the deadline passes),
+ * and the nominating check then goes out in that same call (checking.ts, `sendNomination`).
  */
 import { type CheckList, isPending } from './checklist.js';
 import type { CandidatePair } from './pair.js';
@@ -39,15 +46,11 @@ export class Nominator {
     if (now >= this.firstValidAt + this.timeout) return best;
     for (const p of checklist.pairs) {
       if (p.priority <= best.priority) break; // sorted: the rest are lower
+      // A pair queued for a triggered check (§7.3.1.4: a new prflx pair, say) is Waiting: here too.
       if (isPending(p)) {
         this.waitingUntil = this.firstValidAt + this.timeout;
         return undefined;
       }
-    }
-    if (checklist.triggeredCount > 0) {
-      // A triggered check (a new prflx pair, say) might still beat it; its result is close.
-      this.waitingUntil = this.firstValidAt + this.timeout;
-      return undefined;
     }
     return best;
   }
