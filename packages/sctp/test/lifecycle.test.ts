@@ -34,6 +34,23 @@ describe('handshake', () => {
     }
   });
 
+  it('resolves an INIT collision (both sides connect) when handshake packets are lost', () => {
+    for (let drop = 0; drop < 6; drop++) {
+      const link = makePair({ delay: 10 });
+      let n = 0;
+      link.tap = (_from, p) => (n++ === drop ? undefined : p);
+      connect(link, 'both');
+      expect([link.a.state, link.b.state]).toEqual([
+        AssociationState.Established,
+        AssociationState.Established,
+      ]);
+      const ch = link.a.createChannel({ label: `drop ${drop}` }, link.now);
+      link.a.send(ch.id, 'ok', undefined, link.now);
+      link.advance(2000);
+      expect(eventsOf(link, 'b', 'message').map((m) => text(m.data))).toEqual(['ok']);
+    }
+  });
+
   it('gives up after Max.Init.Retransmits when nobody answers', () => {
     const a = new SctpAssociation({ maxInitRetransmissions: 3 });
     const silent = new SctpAssociation();
@@ -124,8 +141,16 @@ describe('restart (RFC 9260 §5.2.4)', () => {
     expect(link2.events.b.map((e) => e.type)).toEqual(['channel-closed', 'restart']);
     const fresh = a2.createChannel({ label: 'new' }, link2.now);
     a2.send(fresh.id, 'after', undefined, link2.now);
+    // b's own channels open again after the restart.
+    const fromB = link2.b.createChannel({ label: 'from b' }, link2.now);
+    link2.b.send(fromB.id, 'b after', undefined, link2.now);
     link2.advance(1000);
     expect(eventsOf(link2, 'b', 'message').map((m) => text(m.data))).toEqual(['after']);
+    expect(eventsOf(link2, 'b', 'channel-open').map((e) => [e.label, e.remote])).toEqual([
+      ['from b', false],
+      ['new', true],
+    ]);
+    expect(eventsOf(link2, 'a', 'message').map((m) => text(m.data))).toEqual(['b after']);
   });
 });
 
