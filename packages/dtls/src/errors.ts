@@ -38,7 +38,7 @@ export type DtlsErrorCode =
   | 'INVALID_PEER_KEY'
   /** A named group that this implementation does not implement. */
   | 'UNSUPPORTED_GROUP'
-  /** A signature scheme that does not fit the key, or that is not implemented. */
+  /** A signature scheme that does not fit the key, or that this implementation lacks. */
   | 'UNSUPPORTED_SIGNATURE_SCHEME'
   /** A handshake signature (ServerKeyExchange, CertificateVerify) did not verify. */
   | 'BAD_SIGNATURE'
