@@ -46,6 +46,25 @@ function prflxPriority(local: LocalCandidate): number {
   return candidatePriority('prflx', local.localPreference, 1);
 }
 
+/** The Binding request of a check or consent check on `pair` (§7.2.4, RFC 7675 §5.1). */
+function checkRequest(
+  a: AgentContext,
+  gen: Generation,
+  pair: CandidatePair,
+  useCandidate: boolean,
+  key: Uint8Array,
+): Uint8Array {
+  return a.messages.check({
+    username: gen.username,
+    role: a.role,
+    tieBreaker: a.tieBreaker,
+    priority: prflxPriority(pair.local),
+    useCandidate,
+    key,
+    software: a.o.software,
+  });
+}
+
 /** Makes sure a Ta tick is coming when there is something to check. */
 export function kick(a: AgentContext, now: number): void {
   if (a.lite || a.closed || a.nextCheckAt !== undefined) return;
@@ -86,15 +105,7 @@ function sendCheck(a: AgentContext, gen: Generation, pair: CandidatePair, now: n
   const key = gen.remoteKey;
   if (key === undefined) return false;
   const useCandidate = a.role === 'controlling' && (pair.useCandidate || a.o.aggressiveNomination);
-  const bytes = a.messages.check({
-    username: gen.username,
-    role: a.role,
-    tieBreaker: a.tieBreaker,
-    priority: prflxPriority(pair.local),
-    useCandidate,
-    key,
-    software: a.o.software,
-  });
+  const bytes = checkRequest(a, gen, pair, useCandidate, key);
   // §14.3: RTO = MAX(500 ms, Ta x (Waiting + In-Progress pairs)).
   const rto = Math.max(MIN_RTO, a.o.ta * gen.checklist.activeCount());
   // The RTO grows with the checklist, and the RFC 8489 schedule with it (79 x RTO with Rc 7, Rm 16):
@@ -125,15 +136,7 @@ export function sendConsent(a: AgentContext, pair: CandidatePair, now: number): 
   // The controlling agent keeps USE-CANDIDATE on its nominated pair: harmless for a peer that
   // has nominated it, and it lets a peer that missed the nomination catch up.
   const useCandidate = a.role === 'controlling' && pair.nominated;
-  const bytes = a.messages.check({
-    username: gen.username,
-    role: a.role,
-    tieBreaker: a.tieBreaker,
-    priority: prflxPriority(pair.local),
-    useCandidate,
-    key,
-    software: a.o.software,
-  });
+  const bytes = checkRequest(a, gen, pair, useCandidate, key);
   const t = a.checks.start(
     bytes,
     { kind: 'consent', pair, gen, useCandidate, role: a.role },
