@@ -188,3 +188,17 @@ function readRecord(
   }
   return { record, end: dataOffset + rdlength };
 }
+
+/**
+ * Decodes a datagram for an engine's `handleInput`: a malformed one is counted in
+ * `stats.malformed` and yields undefined (network input never throws, design.md).
+ */
+export function decodeOrCount(datagram: Uint8Array, stats: { malformed: number }): DnsMessage | undefined {
+  try {
+    return decodeDnsMessage(datagram);
+  } catch (err) {
+    if (!(err instanceof MdnsParseError)) throw err;
+    stats.malformed++;
+    return undefined;
+  }
+}

@@ -15,7 +15,7 @@ import type { AddressFamily, TransportAddress } from '@purertc/stun';
 import { MdnsParseError } from '../errors.js';
 import { DnsClass, DnsType, MDNS_PORT, mdnsGroup, opcodeOf, rcodeOf } from './constants.js';
 import { encodeDnsMessage } from './encode.js';
-import { type DnsMessage, decodeDnsMessage, isResponse } from './message.js';
+import { type DnsMessage, decodeOrCount, isResponse } from './message.js';
 import { isLocalName, nameKey } from './name.js';
 import type { MdnsTransmit } from './transmit.js';
 
@@ -191,15 +191,8 @@ export class MdnsResolver {
 
   /** A datagram from `from` (any of the adapter's sockets). Malformed ones are counted and dropped. */
   handleInput(datagram: Uint8Array, from: TransportAddress, now: number): void {
-    let message: DnsMessage;
-    try {
-      message = decodeDnsMessage(datagram);
-    } catch (err) {
-      if (!(err instanceof MdnsParseError)) throw err;
-      this.stats.malformed++;
-      return;
-    }
-    this.handleMessage(message, from, now);
+    const message = decodeOrCount(datagram, this.stats);
+    if (message !== undefined) this.handleMessage(message, from, now);
   }
 
   /** A message already decoded (the adapter decodes once for the resolver and the responder). */

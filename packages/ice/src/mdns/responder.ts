@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type AddressFamily, addressFamily, formatIp, parseIp, type TransportAddress } from '@purertc/stun';
-import { MdnsError, MdnsParseError } from '../errors.js';
+import { MdnsError } from '../errors.js';
 import {
   DnsClass,
   DnsFlag,
@@ -23,7 +23,7 @@ import {
   rcodeOf,
 } from './constants.js';
 import { encodeDnsMessage } from './encode.js';
-import { type DnsMessage, type DnsRecord, decodeDnsMessage, isResponse } from './message.js';
+import { type DnsMessage, type DnsRecord, decodeOrCount, isResponse } from './message.js';
 import { nameKey } from './name.js';
 import { addressRecord, nsecRecord } from './records.js';
 import type { MdnsTransmit } from './transmit.js';
@@ -183,15 +183,8 @@ export class MdnsResponder {
 
   /** A datagram from `from`. Malformed ones are counted and dropped. */
   handleInput(datagram: Uint8Array, from: TransportAddress, now: number): void {
-    let message: DnsMessage;
-    try {
-      message = decodeDnsMessage(datagram);
-    } catch (err) {
-      if (!(err instanceof MdnsParseError)) throw err;
-      this.stats.malformed++;
-      return;
-    }
-    this.handleMessage(message, from, now);
+    const message = decodeOrCount(datagram, this.stats);
+    if (message !== undefined) this.handleMessage(message, from, now);
   }
 
   /** A message already decoded. Only queries for our names are answered. */

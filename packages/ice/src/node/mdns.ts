@@ -13,9 +13,9 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { type AddressFamily, fromRinfo, now, TimerDriver } from '@purertc/stun';
-import { MdnsError, MdnsParseError } from '../errors.js';
+import { MdnsError } from '../errors.js';
 import { MDNS_IPV4_GROUP, MDNS_IPV6_GROUP, MDNS_PORT } from '../mdns/constants.js';
-import { type DnsMessage, decodeDnsMessage } from '../mdns/message.js';
+import { decodeOrCount } from '../mdns/message.js';
 import { nameKey } from '../mdns/name.js';
 import { MdnsResolver, type MdnsResolverOptions } from '../mdns/resolver.js';
 import { MdnsResponder, type MdnsResponderOptions } from '../mdns/responder.js';
@@ -252,14 +252,8 @@ export class MdnsService {
 
   private onMessage(data: Buffer, rinfo: { address: string; port: number; family: string }): void {
     if (this.closed) return;
-    let message: DnsMessage;
-    try {
-      message = decodeDnsMessage(data);
-    } catch (err) {
-      if (!(err instanceof MdnsParseError)) throw err;
-      this.stats.malformed++;
-      return;
-    }
+    const message = decodeOrCount(data, this.stats);
+    if (message === undefined) return;
     const from = fromRinfo(rinfo);
     const t = now();
     this.resolver.handleMessage(message, from, t);
