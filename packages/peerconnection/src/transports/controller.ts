@@ -37,12 +37,15 @@ export interface TransportHooks {
 
 /** DTLS datagrams that arrive before the DTLS role is known (an eager client): a few are kept. */
 const MAX_EARLY_DATAGRAMS = 16;
+/** DTLS datagrams we could not send yet because ICE has no selected pair: a flight's worth. */
+const MAX_UNSENT_DATAGRAMS = 32;
 
 export class TransportController {
   readonly ice: NodeIceAgent;
   #core: SecureTransportCore | undefined;
   readonly #timer: TimerDriver;
   readonly #early: Uint8Array[] = [];
+  readonly #unsent: Uint8Array[] = [];
   #flushing = false;
   #again = false;
   #closed = false;
@@ -63,10 +66,12 @@ export class TransportController {
     this.ice.on('gathering-state', (s) => hooks.gatheringState(s));
     this.ice.on('state', (s) => {
       hooks.iceState(s);
+      this.#resendUnsent();
       this.#maybeStart();
     });
     this.ice.on('selected-pair', (p) => {
       hooks.selectedPair(p);
+      this.#resendUnsent();
       this.#maybeStart();
     });
     this.ice.on('role-changed', (r) => hooks.roleChanged(r));
@@ -157,13 +162,28 @@ export class TransportController {
     try {
       do {
         this.#again = false;
-        for (let t = core.pollTransmit(); t !== undefined; t = core.pollTransmit()) this.ice.send(t);
+        for (let t = core.pollTransmit(); t !== undefined; t = core.pollTransmit()) this.#send(t);
         for (let e = core.pollEvent(); e !== undefined; e = core.pollEvent()) this.hooks.secure(e);
       } while (this.#again);
     } finally {
       this.#flushing = false;
     }
     this.#timer.schedule();
+  }
+
+  /**
+   * A DTLS server answers the client's first flight as soon as it arrives, which can be before
+   * our side of ICE has a selected pair (the peer validated its pair first). Instead of losing
+   * the flight to a 1 s retransmission timeout, hold it and send it once a pair is selected.
+   */
+  #send(datagram: Uint8Array): void {
+    if (this.ice.send(datagram)) return;
+    if (this.#unsent.length < MAX_UNSENT_DATAGRAMS) this.#unsent.push(datagram);
+  }
+
+  #resendUnsent(): void {
+    if (this.#unsent.length === 0 || this.ice.agent?.selectedPair === undefined) return;
+    for (const d of this.#unsent.splice(0)) this.ice.send(d);
   }
 
   /** Sends ABORT and close_notify (when connected), then closes sockets. */

@@ -537,7 +537,12 @@ function otherAttribute(line: SdpAttribute): Attribute {
   return line.value === undefined ? { name: line.name } : { name: line.name, value: line.value };
 }
 
-/** a=ice-options (RFC 8839 §5.6): space-separated tokens, e.g. `trickle renomination`. */
+/**
+ * a=ice-options (RFC 8839 §5.6): space-separated tokens, e.g. `trickle renomination`.
+ * libdatachannel writes `ice2,trickle`; commas are read as separators too (be liberal).
+ */
 function parseIceOptions(value: string): string[] {
-  return fields(value, 'a=ice-options').map((t) => token(t, 'ice-option'));
+  const parts = value.split(/[ ,]+/).filter((t) => t !== '');
+  if (parts.length === 0) return fields(value, 'a=ice-options');
+  return parts.map((t) => token(t, 'ice-option'));
 }
