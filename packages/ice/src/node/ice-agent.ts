@@ -336,6 +336,6 @@ export class NodeIceAgent {
           break;
       }
     }
-    this.driver?.schedule();
+    this.driver?.scheduleSoon();
   }
 }

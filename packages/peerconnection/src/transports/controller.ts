@@ -47,6 +47,7 @@ export class TransportController {
   readonly #early: Uint8Array[] = [];
   readonly #unsent: Uint8Array[] = [];
   #flushing = false;
+  #flushSoon = false;
   #again = false;
   #closed = false;
 
@@ -135,8 +136,7 @@ export class TransportController {
 
   /** After the application queued data or changed channels: send what is due. */
   kick(): void {
-    this.#core?.flushSctp(now());
-    this.flush();
+    this.#deferFlush();
   }
 
   #onData(data: Uint8Array): void {
@@ -147,7 +147,22 @@ export class TransportController {
       return;
     }
     this.#core.handleDatagram(data, now());
-    this.flush();
+    this.#deferFlush();
+  }
+
+  /**
+   * Input is processed at once but answered after the current burst of datagrams (setImmediate):
+   * one SACK then covers every packet of the burst instead of one per two packets, and messages
+   * the application sends in a loop share packets (RFC 9260 §6.10 bundling). It also keeps a
+   * runtime whose socket callbacks never yield to timers (Bun) from starving them.
+   */
+  #deferFlush(): void {
+    if (this.#flushSoon) return;
+    this.#flushSoon = true;
+    setImmediate(() => {
+      this.#flushSoon = false;
+      this.flush();
+    });
   }
 
   /** Sends what the engine queued, delivers its events, re-arms the timer. Re-entrant safe. */
@@ -159,6 +174,7 @@ export class TransportController {
     const core = this.#core;
     if (core === undefined) return;
     this.#flushing = true;
+    core.flushSctp(now());
     try {
       do {
         this.#again = false;

@@ -11,6 +11,7 @@ export class TimerDriver {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedFor: number | undefined;
   private stopped = false;
+  private soon = false;
 
   constructor(
     private readonly nextDeadline: () => number | undefined,
@@ -36,6 +37,20 @@ export class TimerDriver {
     );
     // Timers alone must not keep a process alive: sockets decide that.
     this.timer.unref?.();
+  }
+
+  /**
+   * `schedule()` once the current burst of I/O callbacks is over (setImmediate): a socket that
+   * delivers a thousand datagrams in one event-loop turn re-arms the timer once, not a thousand
+   * times. For adapters whose deadline rarely moves on data (consent, retransmissions).
+   */
+  scheduleSoon(): void {
+    if (this.soon || this.stopped) return;
+    this.soon = true;
+    setImmediate(() => {
+      this.soon = false;
+      this.schedule();
+    });
   }
 
   stop(): void {

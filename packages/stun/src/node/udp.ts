@@ -2,6 +2,14 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressFamily, TransportAddress } from '../address.js';
 
+/**
+ * Socket buffers we ask for. Media and data bursts (an SCTP window of 1200-byte packets) overflow
+ * the kernel's default ~208 KiB receive buffer when the reader is a busy event loop, and every
+ * datagram lost there costs a retransmission and a smaller congestion window. The kernel caps the
+ * request at net.core.rmem_max / wmem_max; a refusal is harmless.
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** Binds a UDP socket and resolves once it is listening. */
 export function bindUdp(family: AddressFamily, address?: string, port = 0): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -13,6 +21,12 @@ export function bindUdp(family: AddressFamily, address?: string, port = 0): Prom
     socket.once('error', onError);
     socket.bind({ port, address, exclusive: true }, () => {
       socket.off('error', onError);
+      try {
+        socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+        socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+      } catch {
+        // not supported by this runtime or refused by the kernel: keep the defaults
+      }
       resolve(socket);
     });
   });
