@@ -140,6 +140,8 @@ export class RTCPeerConnection extends RtcEventTarget {
   #negotiationNeeded = false;
   #updateNegotiationNeededOnEmptyChain = false;
   readonly #host: ChannelHost;
+  readonly #gatheringTasks: Array<() => void> = [];
+  #gatheringDrainScheduled = false;
 
   static generateCertificate(keygenAlgorithm: AlgorithmIdentifier): Promise<RTCCertificate> {
     return RTCCertificate.generate(keygenAlgorithm);
@@ -612,6 +614,7 @@ export class RTCPeerConnection extends RtcEventTarget {
       this.fire(new Event('signalingstatechange'));
     }
     if (next === 'stable') this.#updateNegotiationNeeded();
+    if (this.#gatheringTasks.length > 0) this.#drainGatheringTasksSoon();
   }
 
   /** Creates the transport on the first description (its ICE role follows who offered). */
@@ -832,16 +835,17 @@ export class RTCPeerConnection extends RtcEventTarget {
 
   #transportHooks(): ConstructorParameters<typeof TransportController>[1] {
     return {
-      candidate: (c) => this.#onLocalCandidate(c),
-      gatheringState: (s) => {
-        if (this.#closed) return;
-        this.#iceTransport?._setGatheringState(s, true);
-        if (s === 'gathering') this.#gatheringComplete = false;
-        if (this.#iceGatheringState !== s) {
-          this.#iceGatheringState = s;
-          this.fire(new Event('icegatheringstatechange'));
-        }
-      },
+      candidate: (c) => this.#queueGatheringTask(() => this.#onLocalCandidate(c)),
+      gatheringState: (s) =>
+        this.#queueGatheringTask(() => {
+          if (this.#closed) return;
+          this.#iceTransport?._setGatheringState(s, true);
+          if (s === 'gathering') this.#gatheringComplete = false;
+          if (this.#iceGatheringState !== s) {
+            this.#iceGatheringState = s;
+            this.fire(new Event('icegatheringstatechange'));
+          }
+        }),
       iceState: (s) => this.#onIceState(s),
       selectedPair: (p: CandidatePairInfo) => {
         if (!this.#closed) this.#iceTransport?._setSelectedPair(p);
@@ -861,6 +865,27 @@ export class RTCPeerConnection extends RtcEventTarget {
       },
       secure: (e) => this.#onSecure(e),
     };
+  }
+
+  /**
+   * Gathering events are surfaced as tasks (webrtc-pc §4.4.1.6 "queue a task to surface the
+   * candidate"), in order, and never before our description that uses them is applied: after an
+   * ICE restart the agent gathers at once, but a candidate with the new ufrag must not reach the
+   * peer before our offer or answer does, or the peer rejects it (§4.4.1.6 addIceCandidate).
+   */
+  #queueGatheringTask(task: () => void): void {
+    this.#gatheringTasks.push(task);
+    this.#drainGatheringTasksSoon();
+  }
+
+  #drainGatheringTasksSoon(): void {
+    if (this.#gatheringDrainScheduled) return;
+    this.#gatheringDrainScheduled = true;
+    setImmediate(() => {
+      this.#gatheringDrainScheduled = false;
+      if (this.#negotiation.state === 'have-remote-offer') return; // resumed by setLocalDescription
+      for (let t = this.#gatheringTasks.shift(); t !== undefined; t = this.#gatheringTasks.shift()) t();
+    });
   }
 
   #onLocalCandidate(c: IceCandidate | null): void {
