@@ -141,10 +141,10 @@ export class RTCDataChannel extends RtcEventTarget {
   set onopen(h: EventHandler) {
     this.setHandler('open', h);
   }
-  get onmessage(): EventHandler {
-    return this.getHandler('message');
+  get onmessage(): EventHandler<MessageEvent> {
+    return this.getHandler<MessageEvent>('message');
   }
-  set onmessage(h: EventHandler) {
+  set onmessage(h: EventHandler<MessageEvent>) {
     this.setHandler('message', h);
   }
   get onbufferedamountlow(): EventHandler {
@@ -153,10 +153,10 @@ export class RTCDataChannel extends RtcEventTarget {
   set onbufferedamountlow(h: EventHandler) {
     this.setHandler('bufferedamountlow', h);
   }
-  get onerror(): EventHandler {
-    return this.getHandler('error');
+  get onerror(): EventHandler<RTCErrorEvent> {
+    return this.getHandler<RTCErrorEvent>('error');
   }
-  set onerror(h: EventHandler) {
+  set onerror(h: EventHandler<RTCErrorEvent>) {
     this.setHandler('error', h);
   }
   get onclosing(): EventHandler {

@@ -228,16 +228,16 @@ export class RTCPeerConnection extends RtcEventTarget {
   set onnegotiationneeded(h: EventHandler) {
     this.setHandler('negotiationneeded', h);
   }
-  get onicecandidate(): EventHandler {
-    return this.getHandler('icecandidate');
+  get onicecandidate(): EventHandler<RTCPeerConnectionIceEvent> {
+    return this.getHandler<RTCPeerConnectionIceEvent>('icecandidate');
   }
-  set onicecandidate(h: EventHandler) {
+  set onicecandidate(h: EventHandler<RTCPeerConnectionIceEvent>) {
     this.setHandler('icecandidate', h);
   }
-  get onicecandidateerror(): EventHandler {
-    return this.getHandler('icecandidateerror');
+  get onicecandidateerror(): EventHandler<RTCPeerConnectionIceErrorEvent> {
+    return this.getHandler<RTCPeerConnectionIceErrorEvent>('icecandidateerror');
   }
-  set onicecandidateerror(h: EventHandler) {
+  set onicecandidateerror(h: EventHandler<RTCPeerConnectionIceErrorEvent>) {
     this.setHandler('icecandidateerror', h);
   }
   get onsignalingstatechange(): EventHandler {
@@ -264,10 +264,10 @@ export class RTCPeerConnection extends RtcEventTarget {
   set onconnectionstatechange(h: EventHandler) {
     this.setHandler('connectionstatechange', h);
   }
-  get ondatachannel(): EventHandler {
-    return this.getHandler('datachannel');
+  get ondatachannel(): EventHandler<RTCDataChannelEvent> {
+    return this.getHandler<RTCDataChannelEvent>('datachannel');
   }
-  set ondatachannel(h: EventHandler) {
+  set ondatachannel(h: EventHandler<RTCDataChannelEvent>) {
     this.setHandler('datachannel', h);
   }
   get ontrack(): EventHandler {

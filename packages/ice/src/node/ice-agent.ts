@@ -79,6 +79,9 @@ export interface NodeIceAgentEvents {
   data: (data: Uint8Array, pair: CandidatePairInfo) => void;
 }
 
+/** How long close() waits for its final datagrams to leave (they normally take well under 1 ms). */
+const FINAL_SEND_WAIT = 200;
+
 type Listeners = { [K in keyof NodeIceAgentEvents]: Set<NodeIceAgentEvents[K]> };
 
 /** Resolves server URLs to the IceServer entries the sans-IO agent takes (names via DNS). */
@@ -121,6 +124,8 @@ export class NodeIceAgent {
   private driver: TimerDriver | undefined;
   private mdns: Promise<MdnsService> | undefined;
   private closed = false;
+  /** While close() sends its final datagrams: their completions, awaited before the sockets close. */
+  private finalSends: Promise<void>[] | undefined;
   /** Remote candidates that arrive before gather() has created the core. */
   private readonly early: Array<(core: IceAgent) => void> = [];
 
@@ -269,11 +274,34 @@ export class NodeIceAgent {
     return core.localCredentials;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Closes the agent and its sockets. `finalDatagrams` (a DTLS close_notify, an SCTP ABORT) go
+   * out on the selected pair first, and the sockets close only once they are sent (at most
+   * {@link FINAL_SEND_WAIT} ms): node:dgram sends asynchronously, so a socket closed in the same
+   * tick drops them and the peer learns of our leaving only when consent expires.
+   */
+  async close(finalDatagrams: readonly Uint8Array[] = []): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const pending: Promise<void>[] = [];
+    if (this.agent !== undefined && finalDatagrams.length > 0) {
+      this.finalSends = pending;
+      for (const d of finalDatagrams) this.agent.send(d, now());
+      this.flush();
+      this.finalSends = undefined;
+    }
     this.agent?.close(now());
     this.flush();
+    if (pending.length > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(pending),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, FINAL_SEND_WAIT);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     this.driver?.stop();
     await Promise.all([...this.udp.values()].map((s) => closeUdp(s)));
     await Promise.all([...this.streams.values()].map((s) => s.close()));
@@ -301,8 +329,16 @@ export class NodeIceAgent {
     if (core === undefined) return;
     for (let t = core.pollTransmit(); t !== undefined; t = core.pollTransmit()) {
       const udp = this.udp.get(t.socketId);
-      if (udp !== undefined) udp.send(t.data, t.destination.port, t.destination.address);
-      else void this.streams.get(t.socketId)?.write(t.data, false);
+      if (udp !== undefined) {
+        const finals = this.finalSends;
+        if (finals === undefined) udp.send(t.data, t.destination.port, t.destination.address);
+        else
+          finals.push(
+            new Promise<void>((resolve) =>
+              udp.send(t.data, t.destination.port, t.destination.address, () => resolve()),
+            ),
+          );
+      } else void this.streams.get(t.socketId)?.write(t.data, false);
     }
     for (let e = core.pollEvent(); e !== undefined; e = core.pollEvent()) {
       switch (e.type) {

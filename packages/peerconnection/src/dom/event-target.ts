@@ -4,17 +4,18 @@
  * dispatch time; setting it to null removes it. Node, Bun and Deno all provide EventTarget and
  * Event, so nothing here is a polyfill of them.
  */
-export type EventHandler = ((this: EventTarget, event: Event) => unknown) | null;
+export type EventHandler<E extends Event = Event> = ((this: EventTarget, event: E) => unknown) | null;
 
 export class RtcEventTarget extends EventTarget {
   readonly #handlers = new Map<string, { fn: EventHandler; listener: (e: Event) => void }>();
 
   /** The handler attribute `on<type>`. */
-  protected getHandler(type: string): EventHandler {
-    return this.#handlers.get(type)?.fn ?? null;
+  protected getHandler<E extends Event = Event>(type: string): EventHandler<E> {
+    return (this.#handlers.get(type)?.fn ?? null) as EventHandler<E>;
   }
 
-  protected setHandler(type: string, fn: EventHandler): void {
+  protected setHandler<E extends Event = Event>(type: string, handler: EventHandler<E>): void {
+    const fn = handler as EventHandler;
     const entry = this.#handlers.get(type);
     if (typeof fn !== 'function') {
       if (entry !== undefined) {

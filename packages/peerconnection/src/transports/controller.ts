@@ -208,10 +208,11 @@ export class TransportController {
     this.#closed = true;
     this.#core?.close(now());
     const core = this.#core;
+    const final: Uint8Array[] = [];
     if (core !== undefined) {
-      for (let t = core.pollTransmit(); t !== undefined; t = core.pollTransmit()) this.ice.send(t);
+      for (let t = core.pollTransmit(); t !== undefined; t = core.pollTransmit()) final.push(t);
     }
     this.#timer.stop();
-    await this.ice.close();
+    await this.ice.close(final);
   }
 }

@@ -30,10 +30,10 @@ export class RTCDtlsTransport extends RtcEventTarget {
   set onstatechange(h: EventHandler) {
     this.setHandler('statechange', h);
   }
-  get onerror(): EventHandler {
-    return this.getHandler('error');
+  get onerror(): EventHandler<RTCErrorEvent> {
+    return this.getHandler<RTCErrorEvent>('error');
   }
-  set onerror(h: EventHandler) {
+  set onerror(h: EventHandler<RTCErrorEvent>) {
     this.setHandler('error', h);
   }
 

@@ -22,8 +22,12 @@ export function bindUdp(family: AddressFamily, address?: string, port = 0): Prom
     socket.bind({ port, address, exclusive: true }, () => {
       socket.off('error', onError);
       try {
-        socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
-        socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+        // Deno's node:dgram only records the size and then allocates that much for every
+        // datagram it receives (2.9: 40x slower at 4 MiB); it has nothing to gain from it.
+        if (!('Deno' in globalThis)) {
+          socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+          socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+        }
       } catch {
         // not supported by this runtime or refused by the kernel: keep the defaults
       }
