@@ -40,7 +40,13 @@ export class RTCCertificate {
 
   getFingerprints(): RTCDtlsFingerprint[] {
     const sp = this.#dtls.fingerprint.indexOf(' ');
-    return [{ algorithm: this.#dtls.fingerprint.slice(0, sp), value: this.#dtls.fingerprint.slice(sp + 1) }];
+    // §4.9.2: lowercase hex (SDP's a=fingerprint keeps the upper case of RFC 8122).
+    return [
+      {
+        algorithm: this.#dtls.fingerprint.slice(0, sp),
+        value: this.#dtls.fingerprint.slice(sp + 1).toLowerCase(),
+      },
+    ];
   }
 
   /** @internal the DTLS credential. */

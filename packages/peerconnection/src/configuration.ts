@@ -6,7 +6,7 @@
 import type { HostAddressOptions, IceServerConfig } from '@purertc/ice';
 import { parseServerUrl, ServerUrlError } from '@purertc/ice';
 import { RTCCertificate } from './certificate.js';
-import { invalidAccess, invalidState, syntaxError } from './errors.js';
+import { invalidAccess, syntaxError } from './errors.js';
 
 export type RTCIceTransportPolicy = 'relay' | 'all';
 export type RTCBundlePolicy = 'balanced' | 'max-compat' | 'max-bundle';
@@ -132,6 +132,7 @@ export function resolveConfiguration(c: RTCConfiguration = {}): ResolvedConfigur
 export function updateConfiguration(
   current: ResolvedConfiguration,
   next: RTCConfiguration,
+  gathering: boolean,
 ): ResolvedConfiguration {
   const resolved = resolveConfiguration(next);
   const modified = (what: string): DOMException =>
@@ -144,8 +145,9 @@ export function updateConfiguration(
   }
   if (resolved.bundlePolicy !== current.bundlePolicy) throw modified('bundlePolicy');
   if (resolved.rtcpMuxPolicy !== current.rtcpMuxPolicy) throw modified('rtcpMuxPolicy');
-  if (resolved.iceCandidatePoolSize !== current.iceCandidatePoolSize && current.iceCandidatePoolSize !== 0) {
-    throw invalidState('iceCandidatePoolSize cannot change after gathering started');
+  // §4.4.1.4 step: the pool size may change until setLocalDescription has started gathering.
+  if (resolved.iceCandidatePoolSize !== current.iceCandidatePoolSize && gathering) {
+    throw modified('iceCandidatePoolSize');
   }
   return { ...resolved, certificates: current.certificates };
 }

@@ -17,7 +17,7 @@ import {
   type IceGatheringState,
   serializeCandidate,
 } from '@purertc/ice';
-import type { ChannelInfo, SctpEvent } from '@purertc/sctp';
+import { AssociationState, type ChannelInfo, type SctpEvent } from '@purertc/sctp';
 import {
   applyDescription,
   type Candidate,
@@ -293,7 +293,11 @@ export class RTCPeerConnection extends RtcEventTarget {
 
   setConfiguration(configuration: RTCConfiguration = {}): void {
     if (this.#closed) throw invalidState('the RTCPeerConnection is closed');
-    this.#config = updateConfiguration(this.#config, configuration);
+    this.#config = updateConfiguration(
+      this.#config,
+      configuration,
+      this.#controller?.ice.agent !== undefined,
+    );
   }
 
   getTransceivers(): never[] {
@@ -401,8 +405,8 @@ export class RTCPeerConnection extends RtcEventTarget {
 
   createDataChannel(label: string, init: RTCDataChannelInit = {}): RTCDataChannel {
     if (this.#closed) throw invalidState('the RTCPeerConnection is closed');
-    const l = String(label);
-    const protocol = String(init.protocol ?? '');
+    const l = wellFormed(String(label));
+    const protocol = wellFormed(String(init.protocol ?? ''));
     if (utf8Bytes(l) > 65535) throw new TypeError('label longer than 65535 bytes');
     if (utf8Bytes(protocol) > 65535) throw new TypeError('protocol longer than 65535 bytes');
     const maxPacketLifeTime = init.maxPacketLifeTime ?? null;
@@ -410,18 +414,21 @@ export class RTCPeerConnection extends RtcEventTarget {
     if (maxPacketLifeTime !== null && maxRetransmits !== null) {
       throw new TypeError('maxPacketLifeTime and maxRetransmits are exclusive');
     }
-    const negotiated = init.negotiated === true;
-    const id = init.id ?? null;
+    const negotiated = init.negotiated === undefined ? false : Boolean(init.negotiated);
+    // §6.1: [[DataChannelId]] is taken from init only for a negotiated channel.
+    const id = negotiated ? (init.id ?? null) : null;
     if (negotiated && id === null) throw new TypeError('a negotiated channel needs an id');
     if (id !== null && (!Number.isInteger(id) || id < 0 || id > 65534))
       throw new TypeError('id must be 0..65534');
     const priority = init.priority ?? 'low';
     if (!(priority in PRIORITY_VALUES)) throw new TypeError(`invalid priority ${String(priority)}`);
-    if (id !== null && this.#channels.has(id)) throw operationError(`stream id ${id} is in use`);
+    if (id !== null && (this.#channels.has(id) || this.#pendingChannels.some((c) => c.id === id))) {
+      throw operationError(`stream id ${id} is in use`);
+    }
     const channel = new RTCDataChannel(
       {
         label: l,
-        ordered: init.ordered !== false,
+        ordered: init.ordered === undefined ? true : Boolean(init.ordered),
         maxPacketLifeTime:
           maxPacketLifeTime === null ? null : Math.min(65535, Math.max(0, maxPacketLifeTime | 0)),
         maxRetransmits: maxRetransmits === null ? null : Math.min(65535, Math.max(0, maxRetransmits | 0)),
@@ -513,7 +520,7 @@ export class RTCPeerConnection extends RtcEventTarget {
       ...(wantData ? { dataChannel: { mid: dataMid, maxMessageSize: OUR_MAX_MESSAGE_SIZE } } : {}),
       bundlePolicy: this.#config.bundlePolicy,
       ice: { ufrag: ice.ufrag, pwd: ice.pwd, options: ['trickle'] },
-      fingerprints: [fingerprintOf(cert)],
+      fingerprints: this.#fingerprints(cert),
       candidates: restart ? [] : this.#localCandidates,
       endOfCandidates: !restart && this.#gatheringComplete,
       ...(local === undefined ? {} : { localDescription: local }),
@@ -524,6 +531,16 @@ export class RTCPeerConnection extends RtcEventTarget {
     const sdp = describe(result.description);
     this.#lastOffer = sdp;
     return { type: 'offer', sdp };
+  }
+
+  /** JSEP §5.2.1: an a=fingerprint for each certificate of the configuration (ours first). */
+  #fingerprints(cert: DtlsCertificate): { algorithm: string; value: string }[] {
+    const all = [fingerprintOf(cert)];
+    for (const c of this.#config.certificates) {
+      const f = fingerprintOf(RTCCertificate.dtlsOf(c));
+      if (!all.some((x) => x.value === f.value)) all.push(f);
+    }
+    return all;
   }
 
   async #createAnswer(): Promise<RTCSessionDescriptionInit> {
@@ -542,7 +559,7 @@ export class RTCPeerConnection extends RtcEventTarget {
       ...(data === undefined ? {} : { dataChannel: { mid: data.mid, maxMessageSize: OUR_MAX_MESSAGE_SIZE } }),
       bundlePolicy: this.#config.bundlePolicy,
       ice: { ufrag: ice.ufrag, pwd: ice.pwd, options: ['trickle'] },
-      fingerprints: [fingerprintOf(cert)],
+      fingerprints: this.#fingerprints(cert),
       candidates: this.#localCandidates,
       endOfCandidates: this.#gatheringComplete,
       setup: 'active',
@@ -559,6 +576,7 @@ export class RTCPeerConnection extends RtcEventTarget {
   }
 
   async #setLocal(description: Partial<RTCSessionDescriptionInit> | undefined): Promise<void> {
+    await nextTask();
     const state = this.#negotiation.state;
     let type = description?.type;
     let sdp = description?.sdp ?? '';
@@ -570,6 +588,7 @@ export class RTCPeerConnection extends RtcEventTarget {
       this.#transition('local', 'rollback');
       return;
     }
+    this.#checkAllowed('local', type);
     if (sdp === '') {
       // §4.4.1.6 implicit SLD: the last created offer/answer if still current, else a new one.
       if (type === 'offer') sdp = (await this.#createOffer({})).sdp ?? '';
@@ -585,11 +604,17 @@ export class RTCPeerConnection extends RtcEventTarget {
   }
 
   async #setRemote(description: RTCSessionDescriptionInit): Promise<void> {
+    await nextTask();
     const type = description.type;
     if (type === 'rollback') {
       this.#transition('remote', 'rollback');
       return;
     }
+    // §4.4.1.5: a remote offer in have-local-offer first rolls our offer back (perfect
+    // negotiation), with its own signalingstatechange, whatever the offer turns out to be.
+    if (type === 'offer' && this.#negotiation.state === 'have-local-offer')
+      this.#transition('local', 'rollback');
+    this.#checkAllowed('remote', type);
     const model = parseDescription(String(description.sdp ?? ''));
     validateDescription(model, type);
     if (transportSectionOf(model) === undefined && model.media.length > 0) {
@@ -598,10 +623,16 @@ export class RTCPeerConnection extends RtcEventTarget {
     this.#transition('remote', type, { type, model });
   }
 
+  /** InvalidStateError before the SDP is even looked at, when the state does not allow `type`. */
+  #checkAllowed(side: 'local' | 'remote', type: 'offer' | 'answer' | 'pranswer'): void {
+    applyDescription(this.#negotiation, side, type, {} as Description, false);
+  }
+
   /** Applies a description: the signaling state machine, then the transports it implies. */
   #transition(side: 'local' | 'remote', type: RTCSessionDescriptionInit['type'], d?: Description): void {
     const before = this.#negotiation;
     const t = applyDescription(before, side, type, d);
+    if (t.rolledBack !== undefined) this.#afterRollback(t.next, t.rolledBack.remote !== undefined);
     if (d !== undefined) this.#prepareTransport(side, d);
     this.#negotiation = t.next;
     if (side === 'local' && type === 'offer' && this.#pendingCredentials !== undefined) {
@@ -617,6 +648,38 @@ export class RTCPeerConnection extends RtcEventTarget {
     if (this.#gatheringTasks.length > 0) this.#drainGatheringTasksSoon();
   }
 
+  /**
+   * After a rollback (§4.4.1.5, JSEP §5.7): remote ICE credentials and candidates go back to the
+   * current remote description's; with no description left at all, the transport (and the ICE
+   * role the discarded description chose) goes too, so the next description starts afresh.
+   */
+  #afterRollback(next: Negotiation<Description>, remoteDiscarded: boolean): void {
+    if (remoteDiscarded) {
+      const current = next.currentRemote?.model;
+      const m = current === undefined ? undefined : transportSectionOf(current);
+      const p = current === undefined || m === undefined ? undefined : transportParameters(current, m);
+      this.#remoteCredentials =
+        p?.ufrag !== undefined && p.pwd !== undefined ? { ufrag: p.ufrag, pwd: p.pwd } : undefined;
+      this.#remoteCandidates = [];
+      this.#remoteComplete = false;
+    }
+    if (
+      next.currentLocal === undefined &&
+      next.currentRemote === undefined &&
+      this.#controller !== undefined
+    ) {
+      void this.#controller.close();
+      this.#controller = undefined;
+      this.#iceTransport = undefined;
+      this.#dtlsTransport = undefined;
+      this.#sctpTransport = null;
+      this.#sctpStarted = false;
+      this.#localCandidates = [];
+      this.#gatheringComplete = false;
+      this.#gatheringTasks.length = 0;
+    }
+  }
+
   /** Creates the transport on the first description (its ICE role follows who offered). */
   #prepareTransport(side: 'local' | 'remote', d: Description): void {
     if (this.#controller !== undefined) return;
@@ -626,6 +689,11 @@ export class RTCPeerConnection extends RtcEventTarget {
     ice._setRole(role);
     this.#iceTransport = ice;
     this.#dtlsTransport = new RTCDtlsTransport(ice);
+    this.#createController(role);
+    ice._setParameters({ usernameFragment: this.#credentials.ufrag, password: this.#credentials.pwd }, null);
+  }
+
+  #createController(role: 'controlling' | 'controlled'): void {
     const c = this.#config;
     this.#controller = new TransportController(
       {
@@ -641,7 +709,6 @@ export class RTCPeerConnection extends RtcEventTarget {
       },
       this.#transportHooks(),
     );
-    ice._setParameters({ usernameFragment: this.#credentials.ufrag, password: this.#credentials.pwd }, null);
   }
 
   #applyLocalRestart(credentials: IceCredentials): void {
@@ -653,6 +720,13 @@ export class RTCPeerConnection extends RtcEventTarget {
     this.#gatheringComplete = false;
     const controller = this.#controller;
     if (controller?.ice.agent !== undefined) controller.ice.restart(credentials);
+    else if (controller !== undefined) {
+      // Not gathering yet: the agent takes its credentials at creation, so make it anew.
+      const role = this.#iceTransport?.role === 'controlling' ? 'controlling' : 'controlled';
+      void controller.close();
+      this.#controller = undefined;
+      this.#createController(role);
+    }
     this.#iceTransport?._setParameters(
       { usernameFragment: credentials.ufrag, password: credentials.pwd },
       null,
@@ -753,11 +827,6 @@ export class RTCPeerConnection extends RtcEventTarget {
       // A candidate of an earlier (or unknown) ICE generation (§4.4.1.6 addIceCandidate step).
       throw operationError(`usernameFragment ${ufrag} does not match the remote description`);
     }
-    if (text === '') {
-      this.#remoteComplete = true;
-      this.#controller?.ice.endOfRemoteCandidates();
-      return;
-    }
     const mid = init.sdpMid ?? null;
     const index = init.sdpMLineIndex ?? null;
     if (mid !== null) {
@@ -765,6 +834,11 @@ export class RTCPeerConnection extends RtcEventTarget {
         throw operationError(`no m= section with mid ${mid}`);
     } else if (index !== null && index >= remote.model.media.length) {
       throw operationError(`no m= section at index ${index}`);
+    }
+    if (text === '') {
+      this.#remoteComplete = true;
+      this.#controller?.ice.endOfRemoteCandidates();
+      return;
     }
     let candidate: Candidate;
     try {
@@ -776,7 +850,7 @@ export class RTCPeerConnection extends RtcEventTarget {
   }
 
   #addRemoteCandidate(c: Candidate): void {
-    if (this.#remoteCandidates.length >= 256) return; // the ICE agent caps pairs anyway
+    if (this.#remoteCandidates.length >= 100) return; // the ICE agent's cap too
     this.#remoteCandidates.push(c);
     const ice = this.#controller?.ice;
     if (ice === undefined) return;
@@ -839,6 +913,9 @@ export class RTCPeerConnection extends RtcEventTarget {
       gatheringState: (s) =>
         this.#queueGatheringTask(() => {
           if (this.#closed) return;
+          // §4.4.1.6 (ICE gathering finished for a generation): an icecandidate whose candidate
+          // is "" marks the end of this generation, before the gathering state says complete.
+          if (s === 'complete') this.#fireCandidate('');
           this.#iceTransport?._setGatheringState(s, true);
           if (s === 'gathering') this.#gatheringComplete = false;
           if (this.#iceGatheringState !== s) {
@@ -903,6 +980,10 @@ export class RTCPeerConnection extends RtcEventTarget {
       return;
     }
     this.#localCandidates.push(parsed);
+    this.#fireCandidate(text);
+  }
+
+  #fireCandidate(text: string): void {
     const local = localDescriptionOf(this.#negotiation)?.model;
     const m = local === undefined ? undefined : transportSectionOf(local);
     const index = m === undefined || local === undefined ? 0 : local.media.indexOf(m);
@@ -1016,6 +1097,9 @@ export class RTCPeerConnection extends RtcEventTarget {
         this.#channels.get(e.channelId)?._bufferedAmountLow();
         break;
       case 'channel-closed': {
+        // An association that ended closes its channels first; the 'closed' event right after
+        // closes them with its error (an RTCError for an ABORT), so leave them to it.
+        if (this.#controller?.sctp?.state === AssociationState.Closed) break;
         const c = this.#channels.get(e.channelId);
         this.#channels.delete(e.channelId);
         if (c !== undefined) this.#channelClosed(c, undefined);
@@ -1170,6 +1254,16 @@ const encoder = new TextEncoder();
 
 function utf8Bytes(s: string): number {
   return encoder.encode(s).length;
+}
+
+/** WebIDL USVString: lone surrogates become U+FFFD. */
+function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** "Queue a task" (§4.4.1.5, §4.4.1.6): descriptions apply after the caller's current task. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The legacy callback forms (§4.4.3.1): the promise resolves with undefined either way. */

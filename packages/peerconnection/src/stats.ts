@@ -4,7 +4,7 @@
  * peer-connection, transport, candidate-pair, local-candidate, remote-candidate, certificate,
  * data-channel. Names and units are webrtc-stats' (timestamps in ms since the epoch).
  */
-import type { DtlsCertificate } from '@purertc/dtls';
+import { certificateFingerprint, type DtlsCertificate } from '@purertc/dtls';
 import { type IceCandidate, serializeCandidate } from '@purertc/ice';
 import type { SctpAssociation } from '@purertc/sctp';
 import type { RTCDataChannel } from './data-channel.js';
@@ -115,7 +115,7 @@ export function collectStats(src: StatsSources): RTCStatsReport {
       type: 'certificate',
       timestamp,
       fingerprintAlgorithm: 'sha-256',
-      fingerprint: undefined,
+      fingerprint: certificateFingerprint(bytes, 'sha-256').split(' ')[1],
       base64Certificate: base64(bytes),
     });
   }
