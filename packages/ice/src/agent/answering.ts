@@ -226,6 +226,9 @@ function answerRoleConflict(
 }
 
 /** §7.3.1.3-§7.3.1.5 for an authenticated check of the current generation. */
+/** Peer-reflexive candidates accepted past `maxRemoteCandidates` (authenticated checks only). */
+const PRFLX_RESERVE = 8;
+
 export function processCheck(
   a: AgentContext,
   gen: Generation,
@@ -236,10 +239,12 @@ export function processCheck(
   useCandidate: boolean,
   now: number,
 ): void {
-  // §7.3.1.3: an unknown source is a peer-reflexive remote candidate (counted against the cap).
+  // §7.3.1.3: an unknown source is a peer-reflexive remote candidate. It gets a small reserve
+  // beyond the cap: a peer (or signalling) that filled the cap with junk candidates must not
+  // keep the one address that proved it knows the password from being paired.
   let remote = gen.remoteByKey.get(addressKey(from));
   if (remote === undefined) {
-    if (gen.remoteCandidates.length >= a.o.maxRemoteCandidates) {
+    if (gen.remoteCandidates.length >= a.o.maxRemoteCandidates + PRFLX_RESERVE) {
       a.stats.droppedOverCap++;
       return;
     }
