@@ -768,8 +768,13 @@ export class RTCPeerConnection extends RtcEventTarget {
   /** Once both descriptions fix the DTLS roles (RFC 8842 §5.1), DTLS and then SCTP start. */
   #startSecure(): void {
     const controller = this.#controller;
-    const local = localDescriptionOf(this.#negotiation)?.model;
-    const remote = remoteDescriptionOf(this.#negotiation)?.model;
+    // Roles come from an offer and its (pr)answer: the current pair once stable, the pending
+    // pair in a pranswer state. A re-offer (actpass) alone says nothing new.
+    const n = this.#negotiation;
+    const pranswer = n.state === 'have-local-pranswer' || n.state === 'have-remote-pranswer';
+    if (n.state !== 'stable' && !pranswer) return;
+    const local = (pranswer ? n.pendingLocal : n.currentLocal)?.model;
+    const remote = (pranswer ? n.pendingRemote : n.currentRemote)?.model;
     if (controller === undefined || local === undefined || remote === undefined) return;
     const lm = transportSectionOf(local);
     const rm = transportSectionOf(remote);
