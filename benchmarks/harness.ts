@@ -2,8 +2,9 @@
  * A small side-by-side benchmark harness. Machines are shared and noisy, so one absolute time
  * means little; what holds up is a ratio measured in the same process, in the same minute:
  *
- * - Each case has up to three variants: `ours`, `theirs` (the same work done by the peer we
- *   compare against) and `ceiling` (the unavoidable core of the work, e.g. the bare HMAC).
+ * - Each case has variants: `ours`, `theirs` (the same work done by the peer we compare
+ *   against), optionally further named `peers` (other libraries doing the same work, each with
+ *   its own ratio column) and `ceiling` (the unavoidable core of the work, e.g. the bare HMAC).
  * - After a warmup, the variants run in interleaved rounds: one sample of each per round, the
  *   order rotating from round to round so no variant always runs first (or always after another
  *   one's garbage).
@@ -17,6 +18,8 @@
  * measured quantity in a stated unit (ms, bytes), lower or higher being better. Trials of the
  * variants are interleaved the same way (ours, theirs, ours, theirs..., the order rotating), and
  * the ratio is again the median of per-round ratios, oriented so that above 1× ours is better.
+ * A long scenario (64 MiB through a data channel) may run a fraction of the run's rounds
+ * (`roundsScale`) and fewer warmup trials (`warmupTrials`).
  */
 
 /** One operation: build one message, parse one message... Its result goes to a sink. */
@@ -28,6 +31,8 @@ export interface BenchCase {
   readonly ours: Op;
   /** The same work done by the library we compare against. */
   readonly theirs?: Op;
+  /** The same work done by further libraries, after `theirs`: one ratio column each. */
+  readonly peers?: readonly Peer<Op>[];
   /** The irreducible core of the work (an upper bound for any implementation built on it). */
   readonly ceiling?: Op;
   /** Runs once before timing; throws if the variants do not do equivalent, correct work. */
@@ -48,8 +53,24 @@ export interface Suite {
   readonly scenarios?: readonly ScenarioCase[];
 }
 
+/** Another library doing a case's work: its own column, its own ratio against ours. */
+export interface Peer<T extends Op | Trial> {
+  /** Who it is, with its version, e.g. "node-datachannel 0.33.4"; unique within a case. */
+  readonly name: string;
+  readonly run: T;
+}
+
+/** What a trial (and a scenario's `check()`) may know of the run. */
+export interface TrialContext {
+  /**
+   * `--quick`: a smoke run, not a measurement. A scenario whose one trial moves a lot (64 MiB
+   * through a data channel) may then move less, as its note says.
+   */
+  readonly quick: boolean;
+}
+
 /** One trial of a scenario: runs it once, cleans up after itself, returns the measured quantity. */
-export type Trial = () => Promise<number>;
+export type Trial = (context: TrialContext) => Promise<number>;
 
 /** Whether a smaller or a larger measured quantity is the better one. */
 export type Better = 'lower' | 'higher';
@@ -64,10 +85,21 @@ export interface ScenarioCase {
   readonly ours: Trial;
   /** The same scenario run by the library we compare against. */
   readonly theirs?: Trial;
+  /** The same scenario run by further libraries, after `theirs`: one ratio column each. */
+  readonly peers?: readonly Peer<Trial>[];
   /** The irreducible core of the scenario (bare sockets...): a bound for any implementation. */
   readonly ceiling?: Trial;
+  /**
+   * A long scenario runs this fraction of the run's rounds, rounded up (default 1): with 0.25,
+   * 21 rounds become 6 and `--quick`'s 5 become 2.
+   */
+  readonly roundsScale?: number;
+  /** At most this many warmup trials per variant, whatever the run's count (default: no cap). */
+  readonly warmupTrials?: number;
+  /** A trial that has not settled after this many ms fails the run (default: the run's limit). */
+  readonly trialTimeoutMs?: number;
   /** Runs once before any trial; throws (or rejects) if the variants do not do equivalent work. */
-  readonly check?: () => void | Promise<void>;
+  readonly check?: (context: TrialContext) => void | Promise<void>;
   /** One line for RESULTS.md: what exactly is measured, on each side. */
   readonly note?: string;
 }
@@ -89,6 +121,8 @@ export interface HarnessOptions {
   readonly warmupTrials?: number;
   /** Scenarios: a trial that has not settled after this many ms fails the run (default 30000). */
   readonly trialTimeoutMs?: number;
+  /** Scenarios: `--quick`, passed on to trials as `TrialContext.quick` (default false). */
+  readonly quick?: boolean;
   /**
    * Scenarios: fail when the first trial of a variant leaves sockets or timers behind (compared
    * through `process.getActiveResourcesInfo()`; default true).
@@ -96,7 +130,12 @@ export interface HarnessOptions {
   readonly leakCheck?: boolean;
 }
 
-export type Variant = 'ours' | 'theirs' | 'ceiling';
+/** A variant to run: what reports call it and what it runs. */
+interface Runnable<T> {
+  /** 'ours', 'theirs', a peer's name or 'ceiling': error messages use it. */
+  readonly label: string;
+  readonly run: T;
+}
 
 export interface VariantResult {
   /** Median ops/s over the rounds. */
@@ -112,16 +151,30 @@ export interface Spread {
   readonly q3: number;
 }
 
+/** One library we compare against: its figures and ours against them, paired per round. */
+export interface PeerResult {
+  readonly name: string;
+  readonly result: VariantResult;
+  /** Ours against this peer: the median of per-round ratios (oriented for scenarios). */
+  readonly ratio: Spread;
+  /** The per-round ratios behind `ratio`. */
+  readonly ratios: readonly number[];
+}
+
 export interface CaseResult {
   readonly suite: string;
   readonly name: string;
+  /** Who `theirs` is: the first of `peers`, or the suite's `theirs` when the case has none. */
   readonly theirsName: string;
   readonly note: string | undefined;
   readonly ours: VariantResult;
+  /** The first of `peers` (the case's `theirs` when it has one). */
   readonly theirs: VariantResult | undefined;
   readonly ceiling: VariantResult | undefined;
   /** ours / theirs, paired per round. Above 1: we are faster. */
   readonly ratio: Spread | undefined;
+  /** Every library compared: `theirs` (named after the suite's `theirs`) first, then `peers`. */
+  readonly peers: readonly PeerResult[];
   /** ours / ceiling, paired per round: how close we are to the bare core of the work. */
   readonly ofCeiling: Spread | undefined;
 }
@@ -129,12 +182,14 @@ export interface CaseResult {
 export interface ScenarioResult {
   readonly suite: string;
   readonly name: string;
+  /** Who `theirs` is: the first of `peers`, or the suite's `theirs` when the case has none. */
   readonly theirsName: string;
   readonly note: string | undefined;
   readonly unit: string;
   readonly better: Better;
   /** Median and per-round values of the measured quantity (ms, bytes...). */
   readonly ours: VariantResult;
+  /** The first of `peers` (the case's `theirs` when it has one). */
   readonly theirs: VariantResult | undefined;
   readonly ceiling: VariantResult | undefined;
   /**
@@ -146,6 +201,8 @@ export interface ScenarioResult {
   readonly ratios: readonly number[] | undefined;
   /** Ours against the ceiling, oriented the same way (at most about 1). */
   readonly ofCeiling: Spread | undefined;
+  /** Every library compared: `theirs` (named after the suite's `theirs`) first, then `peers`. */
+  readonly peers: readonly PeerResult[];
 }
 
 /** Written by every op so that no result is dead code. */
@@ -222,55 +279,111 @@ export function rotate<T>(items: readonly T[], r: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
+/**
+ * The variants of a case in their running order: ours, theirs, the further peers, the ceiling.
+ * Names must be unique: a peer called like `theirs` or like another peer would share its column.
+ */
+function variantsOf<T extends Op | Trial>(
+  suite: Suite,
+  c: {
+    readonly name: string;
+    readonly ours: T;
+    readonly theirs?: T;
+    readonly peers?: readonly Peer<T>[];
+    readonly ceiling?: T;
+  },
+): { all: Runnable<T>[]; peerNames: string[] } {
+  const all: Runnable<T>[] = [{ label: 'ours', run: c.ours }];
+  const peerNames: string[] = [];
+  if (c.theirs !== undefined) {
+    all.push({ label: 'theirs', run: c.theirs });
+    peerNames.push(suite.theirs);
+  }
+  for (const p of c.peers ?? []) {
+    if (peerNames.includes(p.name) || ['ours', 'theirs', 'ceiling'].includes(p.name)) {
+      throw new RangeError(`${suite.name} / ${c.name}: two variants named ${JSON.stringify(p.name)}`);
+    }
+    all.push({ label: p.name, run: p.run });
+    peerNames.push(p.name);
+  }
+  if (c.ceiling !== undefined) all.push({ label: 'ceiling', run: c.ceiling });
+  return { all, peerNames };
+}
+
+function variantResult(samples: readonly number[]): VariantResult {
+  return { median: median(samples), samples };
+}
+
+/**
+ * Results per peer: `samples[0]` is ours, `samples[1..peerNames.length]` the peers in order.
+ * `ratiosOf(ours, peer)` pairs them round by round.
+ */
+function peerResults(
+  peerNames: readonly string[],
+  samples: readonly (readonly number[])[],
+  ratiosOf: (ours: readonly number[], peer: readonly number[]) => number[],
+): PeerResult[] {
+  const ours = samples[0] as readonly number[];
+  return peerNames.map((name, i) => {
+    const list = samples[i + 1] as readonly number[];
+    const ratios = ratiosOf(ours, list);
+    return { name, result: variantResult(list), ratio: spread(ratios), ratios };
+  });
+}
+
 /** Measures one case: warmup, then interleaved rounds of all its variants. */
 export function measureCase(suite: Suite, c: BenchCase, options: HarnessOptions = {}): CaseResult {
   const rounds = options.rounds ?? 15;
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a positive integer`);
   const now = options.now ?? (() => performance.now());
+  const { all, peerNames } = variantsOf(suite, c);
   c.check?.();
 
-  const variants: [Variant, Op][] = [['ours', c.ours]];
-  if (c.theirs !== undefined) variants.push(['theirs', c.theirs]);
-  if (c.ceiling !== undefined) variants.push(['ceiling', c.ceiling]);
-
-  const batches = new Map<Variant, number>();
-  for (const [v, op] of variants) {
+  const indexed = all.map((v, i) => ({ ...v, i }));
+  const batches: number[] = [];
+  for (const { run: op } of indexed) {
     if (options.warmupOps !== undefined) runOps(op, options.warmupOps, now);
     else runFor(op, options.warmupMs ?? 250, 1, now);
-    if (options.sampleOps === undefined) batches.set(v, calibrate(op, now));
+    batches.push(options.sampleOps === undefined ? calibrate(op, now) : 1);
   }
 
-  const samples = new Map<Variant, number[]>(variants.map(([v]) => [v, []]));
+  const samples: number[][] = all.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    for (const [v, op] of rotate(variants, r)) {
-      const list = samples.get(v) as number[];
+    for (const { run: op, i } of rotate(indexed, r)) {
+      const list = samples[i] as number[];
       if (options.sampleOps !== undefined) {
         list.push(opsPerSecond(options.sampleOps, runOps(op, options.sampleOps, now)));
       } else {
-        const [ops, ms] = runFor(op, options.sampleMs ?? 100, batches.get(v) ?? 1, now);
+        const [ops, ms] = runFor(op, options.sampleMs ?? 100, batches[i] ?? 1, now);
         list.push(opsPerSecond(ops, ms));
       }
     }
   }
 
-  const result = (v: Variant): VariantResult | undefined => {
-    const list = samples.get(v);
-    return list === undefined ? undefined : { median: median(list), samples: list };
-  };
-  const ours = result('ours') as VariantResult;
-  const theirs = result('theirs');
-  const ceiling = result('ceiling');
+  const ours = variantResult(samples[0] as number[]);
+  const ceilingSamples = c.ceiling === undefined ? undefined : samples[all.length - 1];
+  const ceiling = ceilingSamples && variantResult(ceilingSamples);
+  const peers = peerResults(peerNames, samples, pairedRatios);
+  const first = peers[0];
   return {
     suite: suite.name,
     name: c.name,
-    theirsName: suite.theirs,
+    theirsName: first?.name ?? suite.theirs,
     note: c.note,
     ours,
-    theirs,
+    theirs: first?.result,
     ceiling,
-    ratio: theirs && spread(pairedRatios(ours.samples, theirs.samples)),
+    ratio: first?.ratio,
     ofCeiling: ceiling && spread(pairedRatios(ours.samples, ceiling.samples)),
+    peers,
   };
+}
+
+/** Rounds a case runs: the run's `rounds` scaled by the case's `roundsScale`, rounded up. */
+export function roundsFor(rounds: number, roundsScale: number | undefined): number {
+  if (roundsScale === undefined) return rounds;
+  if (!(roundsScale > 0 && roundsScale <= 1)) throw new RangeError('roundsScale must be in (0, 1]');
+  return Math.max(1, Math.ceil(rounds * roundsScale - 1e-9));
 }
 
 /**
@@ -310,13 +423,18 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
-async function runTrial(trial: Trial, label: string, timeoutMs: number): Promise<number> {
+async function runTrial(
+  trial: Trial,
+  context: TrialContext,
+  label: string,
+  timeoutMs: number,
+): Promise<number> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${label}: no result after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const value = await Promise.race([trial(), timeout]);
+    const value = await Promise.race([trial(context), timeout]);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new Error(`${label}: a trial returned ${String(value)}, not a finite number`);
     }
@@ -335,61 +453,63 @@ export async function measureScenario(
   c: ScenarioCase,
   options: HarnessOptions = {},
 ): Promise<ScenarioResult> {
-  const rounds = options.rounds ?? 15;
-  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`rounds must be a positive integer`);
-  const warmup = options.warmupTrials ?? 2;
-  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`warmupTrials must be a whole number`);
-  const timeoutMs = options.trialTimeoutMs ?? 30_000;
+  const runRounds = options.rounds ?? 15;
+  if (!Number.isInteger(runRounds) || runRounds < 1)
+    throw new RangeError(`rounds must be a positive integer`);
+  const rounds = roundsFor(runRounds, c.roundsScale);
+  const runWarmup = options.warmupTrials ?? 2;
+  if (!Number.isInteger(runWarmup) || runWarmup < 0)
+    throw new RangeError(`warmupTrials must be a whole number`);
+  const warmup = Math.min(runWarmup, c.warmupTrials ?? runWarmup);
+  const timeoutMs = c.trialTimeoutMs ?? options.trialTimeoutMs ?? 30_000;
   const leakCheck = options.leakCheck ?? true;
-  await c.check?.();
+  const context: TrialContext = { quick: options.quick ?? false };
+  const { all, peerNames } = variantsOf(suite, c);
+  await c.check?.(context);
 
-  const variants: [Variant, Trial][] = [['ours', c.ours]];
-  if (c.theirs !== undefined) variants.push(['theirs', c.theirs]);
-  if (c.ceiling !== undefined) variants.push(['ceiling', c.ceiling]);
-
-  const checked = new Set<Variant>();
-  const run = async (v: Variant, trial: Trial): Promise<number> => {
-    const label = `${suite.name} / ${c.name} / ${v}`;
-    if (!leakCheck || checked.has(v)) return runTrial(trial, label, timeoutMs);
-    checked.add(v);
+  const checked = new Set<number>();
+  const run = async (i: number): Promise<number> => {
+    const { label, run: trial } = all[i] as Runnable<Trial>;
+    const where = `${suite.name} / ${c.name} / ${label}`;
+    if (!leakCheck || checked.has(i)) return runTrial(trial, context, where, timeoutMs);
+    checked.add(i);
     await settle();
     const before = activeResources();
-    const value = await runTrial(trial, label, timeoutMs);
+    const value = await runTrial(trial, context, where, timeoutMs);
     await settle();
     const grown = resourceGrowth(before, activeResources());
-    if (grown.length > 0) throw new Error(`${label}: a trial left ${grown.join(', ')} behind`);
+    if (grown.length > 0) throw new Error(`${where}: a trial left ${grown.join(', ')} behind`);
     return value;
   };
 
-  for (const [v, trial] of variants) {
-    for (let i = 0; i < warmup; i++) await run(v, trial);
+  const order = all.map((_, i) => i);
+  for (const i of order) {
+    for (let k = 0; k < warmup; k++) await run(i);
   }
-  const samples = new Map<Variant, number[]>(variants.map(([v]) => [v, []]));
+  const samples: number[][] = all.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    for (const [v, trial] of rotate(variants, r)) (samples.get(v) as number[]).push(await run(v, trial));
+    for (const i of rotate(order, r)) (samples[i] as number[]).push(await run(i));
   }
 
-  const result = (v: Variant): VariantResult | undefined => {
-    const list = samples.get(v);
-    return list === undefined ? undefined : { median: median(list), samples: list };
-  };
-  const ours = result('ours') as VariantResult;
-  const theirs = result('theirs');
-  const ceiling = result('ceiling');
-  const ratios = theirs && orientedRatios(ours.samples, theirs.samples, c.better);
+  const ours = variantResult(samples[0] as number[]);
+  const ceilingSamples = c.ceiling === undefined ? undefined : samples[all.length - 1];
+  const ceiling = ceilingSamples && variantResult(ceilingSamples);
+  const peers = peerResults(peerNames, samples, (a, b) => orientedRatios(a, b, c.better));
+  const first = peers[0];
   return {
     suite: suite.name,
     name: c.name,
-    theirsName: suite.theirs,
+    theirsName: first?.name ?? suite.theirs,
     note: c.note,
     unit: c.unit,
     better: c.better,
     ours,
-    theirs,
+    theirs: first?.result,
     ceiling,
-    ratio: ratios && spread(ratios),
-    ratios,
+    ratio: first?.ratio,
+    ratios: first?.ratios,
     ofCeiling: ceiling && spread(orientedRatios(ours.samples, ceiling.samples, c.better)),
+    peers,
   };
 }
 
@@ -446,9 +566,16 @@ export function formatQuantity(value: number, unit: string): string {
   return `${TIME_UNITS.has(unit) ? trim3(value) : formatRate(value)} ${unit}`;
 }
 
-/** How a scenario ratio reads: ["faster", "slower"] for time, ["smaller", "larger"] for the rest. */
+/**
+ * How a scenario ratio reads: ["faster", "slower"] for time and for rates (a unit per second,
+ * "MiB/s"), ["smaller", "larger"] for the rest.
+ */
 export function ratioWords(unit: string, better: Better): readonly [string, string] {
-  if (TIME_UNITS.has(unit)) return better === 'lower' ? ['faster', 'slower'] : ['slower', 'faster'];
+  const time = TIME_UNITS.has(unit);
+  if (time || unit.endsWith('/s')) {
+    const lowerIsFaster = time;
+    return (better === 'lower') === lowerIsFaster ? ['faster', 'slower'] : ['slower', 'faster'];
+  }
   return better === 'lower' ? ['smaller', 'larger'] : ['larger', 'smaller'];
 }
 
@@ -458,10 +585,14 @@ export function ratioWords(unit: string, better: Better): readonly [string, stri
  */
 export function formatAdvantage(r: ScenarioResult): string {
   if (r.ratio === undefined || r.ratios === undefined) return '–';
-  const [good, bad] = ratioWords(r.unit, r.better);
-  if (r.ratio.median >= 1)
-    return `${r.ratio.median.toFixed(2)}× ${good} (${r.ratio.q1.toFixed(2)}–${r.ratio.q3.toFixed(2)})`;
-  const inverse = spread(r.ratios.map((x) => 1 / x));
+  return formatOriented(r.ratio, r.ratios, r.unit, r.better);
+}
+
+function formatOriented(ratio: Spread, ratios: readonly number[], unit: string, better: Better): string {
+  const [good, bad] = ratioWords(unit, better);
+  if (ratio.median >= 1)
+    return `${ratio.median.toFixed(2)}× ${good} (${ratio.q1.toFixed(2)}–${ratio.q3.toFixed(2)})`;
+  const inverse = spread(ratios.map((x) => 1 / x));
   return `${inverse.median.toFixed(2)}× ${bad} (${inverse.q1.toFixed(2)}–${inverse.q3.toFixed(2)})`;
 }
 
@@ -477,6 +608,7 @@ export const SCENARIO_HEADER = [
   'ours / ceiling',
 ] as const;
 
+/** Rows of the one-peer scenario table (`SCENARIO_HEADER`): theirs is the first peer. */
 export function scenarioRows(results: readonly ScenarioResult[]): string[][] {
   return results.map((r) => [
     r.suite,
@@ -512,6 +644,7 @@ export const TABLE_HEADER = [
   'ours / ceiling',
 ] as const;
 
+/** Rows of the one-peer table (`TABLE_HEADER`): theirs is the first peer. */
 export function tableRows(results: readonly CaseResult[]): string[][] {
   return results.map((r) => [
     r.suite,
@@ -523,6 +656,127 @@ export function tableRows(results: readonly CaseResult[]): string[][] {
     r.ceiling === undefined ? '–' : formatRate(r.ceiling.median),
     formatRatio(r.ofCeiling),
   ]);
+}
+
+export interface Table {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+/**
+ * Results split by layout: those with at most one peer share the one-peer table (a "vs"
+ * column names the peer); those with several get a table per list of peers, a value and a
+ * ratio column for each peer, in the cases' order.
+ */
+function byPeers<R extends { readonly peers: readonly PeerResult[] }>(
+  results: readonly R[],
+): { single: R[]; several: Map<string, { names: string[]; rows: R[] }> } {
+  const single: R[] = [];
+  const several = new Map<string, { names: string[]; rows: R[] }>();
+  for (const r of results) {
+    if (r.peers.length <= 1) {
+      single.push(r);
+      continue;
+    }
+    const names = r.peers.map((p) => p.name);
+    const key = JSON.stringify(names);
+    const group = several.get(key) ?? { names, rows: [] };
+    group.rows.push(r);
+    several.set(key, group);
+  }
+  return { single, several };
+}
+
+/** The cells of one peer in a several-peer row, looked up by name ('–' when a row lacks it). */
+function peerCells(
+  r: { readonly peers: readonly PeerResult[] },
+  name: string,
+  cells: (p: PeerResult) => string[],
+) {
+  const p = r.peers.find((x) => x.name === name);
+  return p === undefined ? ['–', '–'] : cells(p);
+}
+
+/**
+ * The tables of synchronous cases: the one-peer table (also when there is nothing at all to
+ * show, as a header), then one per list of peers.
+ */
+export function caseTables(results: readonly CaseResult[]): Table[] {
+  const { single, several } = byPeers(results);
+  const tables: Table[] = [];
+  if (single.length > 0 || several.size === 0) tables.push({ header: TABLE_HEADER, rows: tableRows(single) });
+  for (const { names, rows } of several.values()) {
+    tables.push({
+      header: [
+        'suite',
+        'case',
+        'ours ops/s',
+        ...names.flatMap((n) => [`${n} ops/s`, `ours / ${n}`]),
+        'ceiling ops/s',
+        'ours / ceiling',
+      ],
+      rows: rows.map((r) => [
+        r.suite,
+        r.name,
+        formatRate(r.ours.median),
+        ...names.flatMap((n) => peerCells(r, n, (p) => [formatRate(p.result.median), formatRatio(p.ratio)])),
+        r.ceiling === undefined ? '–' : formatRate(r.ceiling.median),
+        formatRatio(r.ofCeiling),
+      ]),
+    });
+  }
+  return tables;
+}
+
+/** The tables of scenarios: the one-peer table if any row has at most one peer, then one per list of peers. */
+export function scenarioTables(results: readonly ScenarioResult[]): Table[] {
+  const { single, several } = byPeers(results);
+  const tables: Table[] = [];
+  if (single.length > 0) tables.push({ header: SCENARIO_HEADER, rows: scenarioRows(single) });
+  for (const { names, rows } of several.values()) {
+    tables.push({
+      header: [
+        'suite',
+        'scenario',
+        'unit',
+        'ours',
+        ...names.flatMap((n) => [n, `ours vs ${n}`]),
+        'ceiling',
+        'ours / ceiling',
+      ],
+      rows: rows.map((r) => [
+        r.suite,
+        r.name,
+        `${r.unit}, ${r.better} is better`,
+        formatQuantity(r.ours.median, r.unit),
+        ...names.flatMap((n) =>
+          peerCells(r, n, (p) => [
+            formatQuantity(p.result.median, r.unit),
+            formatOriented(p.ratio, p.ratios, r.unit, r.better),
+          ]),
+        ),
+        r.ceiling === undefined ? '–' : formatQuantity(r.ceiling.median, r.unit),
+        formatRatio(r.ofCeiling),
+      ]),
+    });
+  }
+  return tables;
+}
+
+/**
+ * One line for the terminal while a run goes on: the cells after the name (and the unit), each
+ * after its column name when the row has several peers.
+ */
+export function progressLine(r: CaseResult | ScenarioResult): string {
+  const scenario = 'unit' in r;
+  const table = scenario ? scenarioTables([r])[0] : caseTables([r])[0];
+  const row = table?.rows[0] ?? [];
+  const skip = scenario ? 3 : 2;
+  if (r.peers.length <= 1) return row.slice(skip).join('  ');
+  return row
+    .slice(skip)
+    .map((cell, i) => `${table?.header[i + skip]}: ${cell}`)
+    .join('; ');
 }
 
 function escapeCell(s: string): string {
@@ -561,21 +815,26 @@ export function renderResults(
     'of per-round ratios, with its interquartile range in parentheses. Above 1× we are faster.',
     '',
   );
-  if (results.length > 0 || scenarios.length === 0)
-    out.push(markdownTable(TABLE_HEADER, tableRows(results)), '');
+  if (results.length > 0 || scenarios.length === 0) {
+    for (const t of caseTables(results)) out.push(markdownTable(t.header, t.rows), '');
+  }
   if (scenarios.length > 0) {
     out.push('## Scenarios', '');
     out.push(
       'One trial runs a whole scenario once and yields one quantity (ms, bytes); trials of ours and',
-      'theirs alternate, the order rotating. Values are medians over the trials; "ours vs theirs" is',
-      'the median of per-trial ratios (interquartile range in parentheses), worded as what ours is.',
-      '`ours / ceiling`: above 1 ours would beat the bare core, so expect at most about 1×.',
+      'of each library compared alternate, the order rotating. Values are medians over the trials;',
+      '"ours vs theirs" (or "ours vs" a named library) is the median of per-trial ratios (interquartile',
+      'range in parentheses), worded as what ours is. `ours / ceiling`: above 1 ours would beat the',
+      'bare core, so expect at most about 1×. Scenarios compared with several libraries have a table',
+      'of their own, a column pair per library.',
       '',
     );
-    out.push(markdownTable(SCENARIO_HEADER, scenarioRows(scenarios)), '');
+    for (const t of scenarioTables(scenarios)) out.push(markdownTable(t.header, t.rows), '');
   }
   const notes = [...results, ...scenarios].filter((r) => r.note !== undefined);
-  const ceilings = suites.filter((s) => s.ceiling !== undefined);
+  // A filtered run lists the ceilings of the suites it measured, not of every suite loaded.
+  const measured = new Set([...results, ...scenarios].map((r) => r.suite));
+  const ceilings = suites.filter((s) => s.ceiling !== undefined && measured.has(s.name));
   if (notes.length > 0 || ceilings.length > 0) {
     out.push('## What is measured', '');
     for (const s of ceilings) out.push(`- ${s.name}, ceiling: ${s.ceiling}`);

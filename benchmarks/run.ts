@@ -13,17 +13,16 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   type CaseResult,
+  caseTables,
   type HarnessOptions,
   type MachineInfo,
   matches,
   measureCase,
   measureScenario,
+  progressLine,
   renderResults,
-  SCENARIO_HEADER,
   type ScenarioResult,
-  scenarioRows,
-  TABLE_HEADER,
-  tableRows,
+  scenarioTables,
   textTable,
 } from './harness.js';
 import { loadSuites } from './load.js';
@@ -42,6 +41,7 @@ function parseArgs(argv: readonly string[]): Args {
   let sampleMs = 100;
   let warmupMs = 250;
   let warmupTrials = 2;
+  let quick = false;
   let out: string | undefined;
   let write = true;
   const number = (flag: string, value: string | undefined): number => {
@@ -63,6 +63,7 @@ function parseArgs(argv: readonly string[]): Args {
       sampleMs = 40;
       warmupMs = 100;
       warmupTrials = 1;
+      quick = true;
     } else if (a === '--out') out = argv[++i];
     else if (a === '--no-write') write = false;
     else if (a === '--help' || a === '-h') {
@@ -73,7 +74,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else filters.push(a);
   }
-  return { filters, options: { rounds, sampleMs, warmupMs, warmupTrials }, out, write };
+  return { filters, options: { rounds, sampleMs, warmupMs, warmupTrials, quick }, out, write };
 }
 
 function gitCommit(): string | undefined {
@@ -101,9 +102,12 @@ function machineInfo(options: HarnessOptions, load: number[]): MachineInfo {
     versions: {
       '@purertc/stun': packageVersion('@purertc/stun'),
       '@purertc/ice': packageVersion('@purertc/ice'),
+      '@purertc/peerconnection': packageVersion('@purertc/peerconnection'),
       werift: packageVersion('werift'),
+      'node-datachannel': packageVersion('node-datachannel'),
+      '@roamhq/wrtc': packageVersion('@roamhq/wrtc'),
     },
-    options: `${options.rounds} interleaved rounds of ${options.sampleMs} ms per variant after ${options.warmupMs} ms of warmup; scenarios: ${options.rounds} interleaved trials per variant after ${options.warmupTrials} warmup trials each`,
+    options: `${options.rounds} interleaved rounds of ${options.sampleMs} ms per variant after ${options.warmupMs} ms of warmup; scenarios: ${options.rounds} interleaved trials per variant after ${options.warmupTrials} warmup trials each (long scenarios: a fraction of the rounds and fewer warmup trials, as their notes say)`,
   };
 }
 
@@ -120,22 +124,23 @@ async function main(): Promise<void> {
       process.stdout.write(`${suite.name} / ${c.name} ... `);
       const r = measureCase(suite, c, args.options);
       results.push(r);
-      console.log(tableRows([r])[0]?.slice(2).join('  '));
+      console.log(progressLine(r));
     }
     for (const c of suite.scenarios ?? []) {
       if (!matches(suite.name, c.name, args.filters)) continue;
       process.stdout.write(`${suite.name} / ${c.name} ... `);
       const r = await measureScenario(suite, c, args.options);
       scenarios.push(r);
-      console.log(scenarioRows([r])[0]?.slice(3).join('  '));
+      console.log(progressLine(r));
     }
   }
   if (results.length === 0 && scenarios.length === 0) {
     console.error(`no case matches ${args.filters.join(' ')}`);
     process.exit(1);
   }
-  if (results.length > 0) console.log(`\n${textTable(TABLE_HEADER, tableRows(results))}`);
-  if (scenarios.length > 0) console.log(`\n${textTable(SCENARIO_HEADER, scenarioRows(scenarios))}`);
+  if (results.length > 0)
+    for (const t of caseTables(results)) console.log(`\n${textTable(t.header, t.rows)}`);
+  for (const t of scenarioTables(scenarios)) console.log(`\n${textTable(t.header, t.rows)}`);
   console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const out =

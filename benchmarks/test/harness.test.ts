@@ -4,6 +4,7 @@ import {
   activeResources,
   type BenchCase,
   type CaseResult,
+  caseTables,
   formatAdvantage,
   formatQuantity,
   formatRate,
@@ -15,16 +16,19 @@ import {
   median,
   orientedRatios,
   pairedRatios,
+  progressLine,
   quantile,
   ratioWords,
   renderResults,
   resourceGrowth,
   rotate,
+  roundsFor,
   SCENARIO_HEADER,
   type ScenarioCase,
   type ScenarioResult,
   type Suite,
   scenarioRows,
+  scenarioTables,
   spread,
   TABLE_HEADER,
   tableRows,
@@ -180,6 +184,14 @@ describe('reporting', () => {
     ceiling: { median: 1_234_567, samples: [1_234_567] },
     ratio: { median: 2.7027, q1: 2.5, q3: 2.91 },
     ofCeiling: { median: 0.1, q1: 0.09, q3: 0.11 },
+    peers: [
+      {
+        name: 'werift 0.25.2',
+        result: { median: 45_678, samples: [45_678] },
+        ratio: { median: 2.7027, q1: 2.5, q3: 2.91 },
+        ratios: [2.7027],
+      },
+    ],
     ...over,
   });
 
@@ -245,6 +257,14 @@ describe('reporting', () => {
     expect(md).toContain('- commit: abc1234');
     expect(md).toContain('- werift: 0.25.2');
     expect(md.endsWith('\n')).toBe(true);
+    // The ceiling of a suite with nothing in this run (a filtered run) is left out.
+    const other: Suite = { name: 'sdp', theirs: 'werift 0.25.2', ceiling: 'bare split', cases: [] };
+    const filtered = renderResults([result()], { date: 'd', runtime: 'r', platform: 'p', cpu: 'c' }, [
+      suite,
+      other,
+    ]);
+    expect(filtered).toContain('- stun, ceiling: bare HMAC');
+    expect(filtered).not.toContain('bare split');
   });
 });
 
@@ -425,6 +445,14 @@ describe('scenario reporting', () => {
     ratio: { median: 2.5, q1: 2, q3: 4 },
     ratios: [2, 2.5, 4],
     ofCeiling: { median: 0.1, q1: 0.08, q3: 0.12 },
+    peers: [
+      {
+        name: 'werift 0.25.2',
+        result: { median: 24.4, samples: [24.4] },
+        ratio: { median: 2.5, q1: 2, q3: 4 },
+        ratios: [2, 2.5, 4],
+      },
+    ],
     ...over,
   });
 
@@ -441,7 +469,10 @@ describe('scenario reporting', () => {
   it('words the ratio as what ours is', () => {
     expect(ratioWords('ms', 'lower')).toEqual(['faster', 'slower']);
     expect(ratioWords('B', 'lower')).toEqual(['smaller', 'larger']);
-    expect(ratioWords('MB/s', 'higher')).toEqual(['larger', 'smaller']);
+    // A rate (a unit per second) is faster when higher.
+    expect(ratioWords('MiB/s', 'higher')).toEqual(['faster', 'slower']);
+    expect(ratioWords('msg/s', 'lower')).toEqual(['slower', 'faster']);
+    expect(ratioWords('msg', 'higher')).toEqual(['larger', 'smaller']);
     expect(formatAdvantage(scenario())).toBe('2.50× faster (2.00–4.00)');
     // Below 1: the inverse, computed from the per-round ratios, with the other word.
     const worse = scenario({ unit: 'B', ratio: spread([0.5, 0.8, 0.25]), ratios: [0.5, 0.8, 0.25] });
@@ -495,5 +526,241 @@ describe('scenario reporting', () => {
     expect(md).toContain('- ice / connect: what a trial does');
     // Without scenarios, no second table.
     expect(renderResults([], machine)).not.toContain('## Scenarios');
+  });
+});
+
+describe('several peers', () => {
+  const suite = (over: Partial<Suite> = {}): Suite => ({
+    name: 'pc',
+    theirs: 'werift 1',
+    cases: [],
+    ...over,
+  });
+
+  it('a case runs theirs and every peer in the rotation, one ratio each, theirs first', () => {
+    const clock = fakeClock();
+    const calls: string[] = [];
+    const op = (tag: string, ms: number) => () => {
+      calls.push(tag);
+      clock.spend(ms);
+    };
+    // ours 1 ms (1000 ops/s), werift 4 ms, ndc 0.5 ms, wrtc 2 ms, ceiling 0.25 ms.
+    const c: BenchCase = {
+      name: 'op',
+      ours: op('o', 1),
+      theirs: op('t', 4),
+      peers: [
+        { name: 'ndc 2', run: op('n', 0.5) },
+        { name: 'wrtc 3', run: op('w', 2) },
+      ],
+      ceiling: op('c', 0.25),
+    };
+    const r = measureCase(suite(), c, { rounds: 2, warmupOps: 1, sampleOps: 1, now: clock.now });
+    expect(calls.join('')).toBe('otnwc' + 'otnwc' + 'tnwco');
+    expect(r.peers.map((p) => [p.name, p.result.median, p.ratio.median])).toEqual([
+      ['werift 1', 250, 4],
+      ['ndc 2', 2000, 0.5],
+      ['wrtc 3', 500, 2],
+    ]);
+    // The one-peer fields describe the first peer, as before.
+    expect(r.theirsName).toBe('werift 1');
+    expect(r.theirs?.median).toBe(250);
+    expect(r.ratio?.median).toBe(4);
+    expect(r.ofCeiling?.median).toBe(0.25);
+  });
+
+  it('a case with peers and no theirs: the first peer stands for theirs', () => {
+    const clock = fakeClock();
+    const c: BenchCase = {
+      name: 'op',
+      ours: () => clock.spend(1),
+      peers: [{ name: 'ndc 2', run: () => clock.spend(2) }],
+    };
+    const r = measureCase(suite(), c, { rounds: 1, warmupOps: 0, sampleOps: 1, now: clock.now });
+    expect(r.theirsName).toBe('ndc 2');
+    expect(r.ratio?.median).toBe(2);
+    expect(tableRows([r])[0]?.slice(3, 6)).toEqual(['ndc 2', '500', '2.00× (2.00–2.00)']);
+  });
+
+  it('two variants with one name are refused', () => {
+    const c: BenchCase = {
+      name: 'op',
+      ours: () => 0,
+      theirs: () => 0,
+      peers: [{ name: 'werift 1', run: () => 0 }],
+    };
+    expect(() => measureCase(suite(), c, { rounds: 1, sampleOps: 1 })).toThrow(
+      'two variants named "werift 1"',
+    );
+    const d: BenchCase = { name: 'op', ours: () => 0, peers: [{ name: 'ceiling', run: () => 0 }] };
+    expect(() => measureCase(suite(), d, { rounds: 1, sampleOps: 1 })).toThrow(RangeError);
+  });
+
+  it('a scenario orients every peer ratio, runs its own share of rounds, caps warmup, passes the context', async () => {
+    const calls: string[] = [];
+    const contexts: boolean[] = [];
+    const trial = (tag: string, value: number) => async (context: { quick: boolean }) => {
+      calls.push(tag);
+      contexts.push(context.quick);
+      return value;
+    };
+    let checkedQuick: boolean | undefined;
+    const c: ScenarioCase = {
+      name: 'throughput',
+      unit: 'MiB/s',
+      better: 'higher',
+      roundsScale: 1 / 7,
+      warmupTrials: 0,
+      ours: trial('o', 20),
+      theirs: trial('t', 2),
+      peers: [
+        { name: 'ndc 2', run: trial('n', 40) },
+        { name: 'wrtc 3', run: trial('w', 10) },
+      ],
+      check: (context) => {
+        checkedQuick = context.quick;
+      },
+    };
+    const r = await measureScenario(suite(), c, { rounds: 21, warmupTrials: 2, quick: true });
+    // 21 / 7 = 3 rounds, no warmup: o t n w, t n w o, n w o t.
+    expect(calls.join('')).toBe('otnw' + 'tnwo' + 'nwot');
+    expect(checkedQuick).toBe(true);
+    expect(contexts.every((q) => q)).toBe(true);
+    expect(r.peers.map((p) => [p.name, p.ratio.median])).toEqual([
+      ['werift 1', 10],
+      ['ndc 2', 0.5],
+      ['wrtc 3', 2],
+    ]);
+    expect(r.ratios).toEqual([10, 10, 10]);
+  });
+
+  it('roundsFor scales and rounds up, at least 1', () => {
+    expect(roundsFor(21, undefined)).toBe(21);
+    expect(roundsFor(21, 1 / 7)).toBe(3);
+    expect(roundsFor(21, 1 / 3)).toBe(7);
+    expect(roundsFor(5, 1 / 7)).toBe(1);
+    expect(roundsFor(1, 0.01)).toBe(1);
+    expect(() => roundsFor(21, 0)).toThrow(RangeError);
+    expect(() => roundsFor(21, 2)).toThrow(RangeError);
+  });
+
+  it('a case may have a longer trial limit than the run', async () => {
+    const slow: ScenarioCase = {
+      name: 'slow',
+      unit: 'ms',
+      better: 'lower',
+      trialTimeoutMs: 200,
+      ours: () => new Promise((resolve) => setTimeout(() => resolve(1), 20)),
+    };
+    const r = await measureScenario(suite(), slow, { rounds: 1, warmupTrials: 0, trialTimeoutMs: 5 });
+    expect(r.ours.samples).toEqual([1]);
+  });
+
+  const peerResult = (name: string, median: number, ratio: number) => ({
+    name,
+    result: { median, samples: [median] },
+    ratio: { median: ratio, q1: ratio, q3: ratio },
+    ratios: [ratio],
+  });
+
+  const pcScenario = (over: Partial<ScenarioResult> = {}): ScenarioResult => ({
+    suite: 'pc',
+    name: 'setup',
+    theirsName: 'werift 1',
+    note: undefined,
+    unit: 'ms',
+    better: 'lower',
+    ours: { median: 40, samples: [40] },
+    theirs: { median: 160, samples: [160] },
+    ceiling: { median: 0.5, samples: [0.5] },
+    ratio: { median: 4, q1: 4, q3: 4 },
+    ratios: [4],
+    ofCeiling: { median: 0.0125, q1: 0.0125, q3: 0.0125 },
+    peers: [peerResult('werift 1', 160, 4), peerResult('ndc 2', 20, 0.5), peerResult('wrtc 3', 40, 1)],
+    ...over,
+  });
+
+  it('rows with several peers get their own table: a value and a ratio column per peer', () => {
+    const one: ScenarioResult = pcScenario({ suite: 'ice', peers: [peerResult('werift 1', 160, 4)] });
+    const tables = scenarioTables([one, pcScenario(), pcScenario({ name: 'again' })]);
+    expect(tables).toHaveLength(2);
+    expect(tables[0]?.header).toEqual(SCENARIO_HEADER);
+    expect(tables[0]?.rows).toHaveLength(1);
+    expect(tables[1]?.header).toEqual([
+      'suite',
+      'scenario',
+      'unit',
+      'ours',
+      'werift 1',
+      'ours vs werift 1',
+      'ndc 2',
+      'ours vs ndc 2',
+      'wrtc 3',
+      'ours vs wrtc 3',
+      'ceiling',
+      'ours / ceiling',
+    ]);
+    expect(tables[1]?.rows[0]).toEqual([
+      'pc',
+      'setup',
+      'ms, lower is better',
+      '40.0 ms',
+      '160 ms',
+      '4.00× faster (4.00–4.00)',
+      '20.0 ms',
+      '2.00× slower (2.00–2.00)',
+      '40.0 ms',
+      '1.00× faster (1.00–1.00)',
+      '0.500 ms',
+      '0.01× (0.01–0.01)',
+    ]);
+    expect(tables[1]?.rows).toHaveLength(2);
+    expect(progressLine(pcScenario())).toContain('ours vs ndc 2: 2.00× slower (2.00–2.00)');
+    expect(progressLine(one)).toBe(scenarioRows([one])[0]?.slice(3).join('  '));
+  });
+
+  it('synchronous cases with several peers too; RESULTS.md carries every table', () => {
+    const c: CaseResult = {
+      suite: 'pc',
+      name: 'op',
+      theirsName: 'werift 1',
+      note: 'a note',
+      ours: { median: 1000, samples: [1000] },
+      theirs: { median: 250, samples: [250] },
+      ceiling: undefined,
+      ratio: { median: 4, q1: 4, q3: 4 },
+      ofCeiling: undefined,
+      peers: [peerResult('werift 1', 250, 4), peerResult('ndc 2', 2000, 0.5)],
+    };
+    const [table] = caseTables([c]);
+    expect(table?.header).toEqual([
+      'suite',
+      'case',
+      'ours ops/s',
+      'werift 1 ops/s',
+      'ours / werift 1',
+      'ndc 2 ops/s',
+      'ours / ndc 2',
+      'ceiling ops/s',
+      'ours / ceiling',
+    ]);
+    expect(table?.rows[0]).toEqual([
+      'pc',
+      'op',
+      '1.00k',
+      '250',
+      '4.00× (4.00–4.00)',
+      '2.00k',
+      '0.50× (0.50–0.50)',
+      '–',
+      '–',
+    ]);
+    const machine = { date: 'd', runtime: 'node', platform: 'linux', cpu: 'cpu' };
+    const md = renderResults([c], machine, [], [pcScenario()]);
+    expect(md).not.toContain(`| ${TABLE_HEADER.join(' | ')} |`);
+    expect(md).toContain('| pc | op | 1.00k | 250 | 4.00× (4.00–4.00) | 2.00k | 0.50× (0.50–0.50) | – | – |');
+    expect(md).toContain('| suite | scenario | unit | ours | werift 1 | ours vs werift 1 | ndc 2 |');
+    expect(md).not.toContain(`| ${SCENARIO_HEADER.join(' | ')} |`);
+    expect(textTable(table?.header ?? [], table?.rows ?? [])).toContain('ours / ndc 2');
   });
 });

@@ -12,6 +12,7 @@ describe('benchmark suites', async () => {
   it('finds the suites, with unique names', () => {
     expect(suites.map((s) => s.name)).toContain('stun');
     expect(suites.map((s) => s.name)).toContain('ice');
+    expect(suites.map((s) => s.name)).toContain('peerconnection');
     expect(new Set(suites.map((s) => s.name)).size).toBe(suites.length);
   });
 
@@ -24,10 +25,13 @@ describe('benchmark suites', async () => {
       });
     }
     for (const c of suite.scenarios ?? []) {
-      it(`${suite.name} / ${c.name}`, async () => {
+      // A scenario may run several libraries (peerconnection: four, and memory in child processes).
+      it(`${suite.name} / ${c.name}`, { timeout: 180_000 }, async () => {
         const r = await measureScenario(suite, c, { rounds: 1, warmupTrials: 0 });
         expect(r.ours.samples).toHaveLength(1);
         if (c.theirs !== undefined) expect(r.ratio?.median).toBeGreaterThan(0);
+        expect(r.peers).toHaveLength((c.theirs === undefined ? 0 : 1) + (c.peers?.length ?? 0));
+        for (const p of r.peers) expect(p.ratio.median).toBeGreaterThan(0);
         if (c.ceiling !== undefined) expect(r.ofCeiling?.median).toBeGreaterThan(0);
       });
     }

@@ -50,7 +50,8 @@ export class SecureTransportCore {
       certificate: options.certificate,
       remoteFingerprints: options.remoteFingerprints,
       mtu: this.#mtu,
-      srtpProfiles: [],
+      // use_srtp is always offered and accepted (RFC 5764), data channels or not: browsers do,
+      // werift fails its DTLS transport without it, and media will need the keys.
       // ICE has already proven the peer answers on this address (RFC 8445 §7.2.5.2.1), so a
       // HelloVerifyRequest round trip would only add latency (RFC 6347 §4.2.1 allows it off).
       cookieExchange: false,
