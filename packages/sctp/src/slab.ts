@@ -5,12 +5,15 @@
  * slab costs an object. The price: a live view keeps its whole slab alive, so slabs are kept
  * small and anything larger than a quarter of one gets its own buffer.
  */
+const EMPTY = new ArrayBuffer(0);
+
 export class Slab {
-  private buffer: ArrayBuffer;
-  private offset = 0;
+  private buffer: ArrayBuffer = EMPTY;
+  /** Starts "full", so the first allocation makes the first slab: an idle owner costs nothing. */
+  private offset: number;
 
   constructor(readonly size = 65536) {
-    this.buffer = new ArrayBuffer(size);
+    this.offset = size;
   }
 
   /** `length` bytes (contents unspecified), 8-byte aligned. */
