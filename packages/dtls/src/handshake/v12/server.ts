@@ -6,8 +6,10 @@
  * flight 5 (RFC 6347 §4.2.4).
  *
  * The ClientHello is taken outside the message sequence: until one carries a valid cookie the
- * server answers each with a HelloVerifyRequest and changes nothing (RFC 6347 §4.2.1). That needs
- * the ClientHello in one fragment; clients send it so (it is a few hundred bytes).
+ * server answers each with a HelloVerifyRequest and changes nothing (RFC 6347 §4.2.1). A
+ * ClientHello used to fit one fragment; Chromium's now carries a post-quantum key share for DTLS
+ * 1.3 (X25519MLKEM768, 1.2 KB) and arrives in two, so fragments of it are gathered here (one
+ * message, at most {@link MAX_CLIENT_HELLO} bytes) before it is read.
  */
 import { AlertDescription } from '../../alert.js';
 import {
@@ -38,6 +40,9 @@ import { Dtls12Handshake, EPOCH_1 } from './base.js';
 import { helloVerifyRequestDatagram } from './hello-verify.js';
 import { negotiateServer, type ServerChoices } from './negotiate.js';
 
+/** Largest ClientHello we gather from fragments (Chromium's with an ML-KEM share is ~1.5 KB). */
+const MAX_CLIENT_HELLO = 16384;
+
 type ServerState =
   | 'client-hello'
   | 'certificate'
@@ -60,14 +65,12 @@ export class Dtls12ServerHandshake extends Dtls12Handshake {
     now: number,
   ): boolean {
     if (this.state !== 'client-hello') return false;
-    // Nothing but a whole ClientHello in epoch 0 means anything before we answered one.
-    if (
-      f.msgType !== HandshakeType.client_hello ||
-      epoch !== 0 ||
-      f.fragmentOffset !== 0 ||
-      f.fragmentLength !== f.length
-    ) {
-      return true;
+    // Nothing but a ClientHello in epoch 0 means anything before we answered one.
+    if (f.msgType !== HandshakeType.client_hello || epoch !== 0) return true;
+    if (f.fragmentOffset !== 0 || f.fragmentLength !== f.length) {
+      const whole = this.gatherClientHello(f);
+      if (whole === undefined) return true;
+      f = { ...f, fragmentOffset: 0, fragmentLength: f.length, fragment: whole };
     }
     let hello: ClientHello;
     try {
@@ -98,6 +101,34 @@ export class Dtls12ServerHandshake extends Dtls12Handshake {
       now,
     );
     return true;
+  }
+
+  /** The ClientHello being gathered from fragments: its message_seq, bytes, and which arrived. */
+  private helloParts: { seq: number; bytes: Uint8Array; have: Uint8Array; missing: number } | undefined;
+
+  /** Adds a fragment of a ClientHello; the whole message once every byte has arrived. */
+  private gatherClientHello(f: HandshakeFragment): Uint8Array | undefined {
+    if (f.length > MAX_CLIENT_HELLO || f.fragmentOffset + f.fragmentLength > f.length) return undefined;
+    let p = this.helloParts;
+    if (p === undefined || p.seq !== f.messageSeq || p.bytes.length !== f.length) {
+      p = {
+        seq: f.messageSeq,
+        bytes: new Uint8Array(f.length),
+        have: new Uint8Array(f.length),
+        missing: f.length,
+      };
+      this.helloParts = p;
+    }
+    p.bytes.set(f.fragment.subarray(0, f.fragmentLength), f.fragmentOffset);
+    for (let i = f.fragmentOffset; i < f.fragmentOffset + f.fragmentLength; i++) {
+      if (p.have[i] === 0) {
+        p.have[i] = 1;
+        p.missing--;
+      }
+    }
+    if (p.missing > 0) return undefined;
+    this.helloParts = undefined;
+    return p.bytes;
   }
 
   /** Flight 4. */
