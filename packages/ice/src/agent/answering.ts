@@ -147,20 +147,40 @@ function handleRequest(
     return;
   }
   if (!resolveRoleConflict(a, req.controlling, req.controlled, m, path, from, gen, now)) return;
+  if (gen !== a.current) {
+    // A check (consent) of an older generation: its pairs are still alive (§9: data keeps
+    // flowing on the old selected pair during a restart). A new address with old credentials is
+    // not answered: a nomination there could never be selected, and a peer that moved its media
+    // to it (Chromium, checking its new candidates against our old ufrag before our answer
+    // arrives) would talk into the void. Unanswered, it waits for our new credentials.
+    const key = `${path.key}|${addressKey(from)}`;
+    const pair = gen.checklist.find(key);
+    const cur = a.current;
+    if (pair === undefined && cur.remote !== undefined && theirs === cur.remote.ufrag) {
+      // The peer restarted ICE and checks its new candidates while it still only knows our
+      // old credentials (our answer is on its way): its side is the new generation, so the check
+      // belongs to it (RFC 8445 §9), signed with the password the peer used.
+      a.sendVia(path, from, a.messages.success(m, from, gen.localKey), now);
+      gen.checkReceived = true;
+      if (req.priority !== undefined)
+        processCheck(a, cur, path, local, from, req.priority, req.useCandidate, now);
+      return;
+    }
+    if (pair === undefined) {
+      a.stats.droppedStray++;
+      return;
+    }
+    a.sendVia(path, from, a.messages.success(m, from, gen.localKey), now);
+    gen.checkReceived = true;
+    pair.requestsReceived++;
+    pair.responsesSent++;
+    pair.lastReceived = now;
+    noteReceived(a, key, now);
+    return;
+  }
   // §7.3.1.2: success response, XOR-MAPPED-ADDRESS = the source, signed with our password.
   a.sendVia(path, from, a.messages.success(m, from, gen.localKey), now);
   gen.checkReceived = true;
-  if (gen !== a.current) {
-    // A check (consent) of an older generation: its selected pair is still alive.
-    const pair = gen.checklist.find(`${path.key}|${addressKey(from)}`);
-    if (pair !== undefined) {
-      pair.requestsReceived++;
-      pair.responsesSent++;
-      pair.lastReceived = now;
-    }
-    noteReceived(a, `${path.key}|${addressKey(from)}`, now);
-    return;
-  }
   if (gen.remote === undefined) {
     // §7.3: answered; the triggered check waits for the credentials (bounded).
     if (gen.earlyChecks.length >= a.o.maxEarlyChecks) a.stats.droppedOverCap++;
