@@ -26,6 +26,7 @@ import {
   createOffer,
   DEFAULT_MAX_MESSAGE_SIZE,
   dtlsRole,
+  formatIceCandidate,
   initialNegotiation,
   isDataChannelSection,
   isRejected,
@@ -859,9 +860,7 @@ export class RTCPeerConnection extends RtcEventTarget {
     this.#remoteCandidates.push(c);
     const ice = this.#controller?.ice;
     if (ice === undefined) return;
-    const line = `candidate:${c.foundation} ${c.component} ${c.transport} ${c.priority} ${c.address} ${c.port} typ ${c.type}${
-      c.relatedAddress === undefined ? '' : ` raddr ${c.relatedAddress}`
-    }${c.relatedPort === undefined ? '' : ` rport ${c.relatedPort}`}${c.extensions.map(([k, v]) => ` ${k} ${v}`).join('')}`;
+    const line = formatIceCandidate(c);
     ice.addRemoteCandidate(line).catch(() => {
       // Candidates our ICE agent cannot use (TCP, unresolvable names) are ignored, as browsers do.
     });
