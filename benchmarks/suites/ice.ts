@@ -16,11 +16,12 @@
  *   `useIpv4: true` it would advertise e.g. 192.0.2.2:p for a socket bound to 127.0.0.1:p. We
  *   turn interface enumeration off and name 127.0.0.1 in `additionalHostAddresses`.
  */
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { NodeIceAgent, type NodeIceAgentOptions, parseCandidate, serializeCandidate } from '@purertc/ice';
 import { Candidate, Connection, type IceOptions } from 'werift';
+import { bindBare, closeBare } from '../bare-udp.js';
 import type { Suite } from '../harness.js';
 import { packageVersion } from '../versions.js';
 
@@ -231,22 +232,6 @@ async function openTheirs(): Promise<() => Promise<void>> {
 
 // ---------------------------------------------------------------------------------------------
 // The bare core: UDP sockets and nothing else
-
-async function bindBare(): Promise<Socket> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, LOOPBACK, () => {
-      s.off('error', reject);
-      resolve();
-    });
-  });
-  return s;
-}
-
-function closeBare(s: Socket): Promise<void> {
-  return new Promise((resolve) => s.close(() => resolve()));
-}
 
 function bareReceive(s: Socket): Promise<void> {
   return new Promise((resolve, reject) =>

@@ -4,11 +4,12 @@
  * are gone (`quiesce`) before it returns; only the measured stretch is timed.
  */
 import { spawn } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { bindBare, closeBare } from '../../bare-udp.js';
 import { activeResources } from '../../harness.js';
 import {
   type CandidateInit,
@@ -418,22 +419,6 @@ export async function setupTrial(peer: PeerKind): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 // The bare core: node:dgram on 127.0.0.1
-
-async function bindBare(): Promise<Socket> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.bind(0, LOOPBACK, () => {
-      s.off('error', reject);
-      resolve();
-    });
-  });
-  return s;
-}
-
-function closeBare(s: Socket): Promise<void> {
-  return new Promise((resolve) => s.close(() => resolve()));
-}
 
 /** Bind two sockets, one datagram there and back: ms. */
 export async function bareRoundTrip(): Promise<number> {
