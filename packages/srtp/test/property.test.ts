@@ -263,11 +263,11 @@ describe('SRTP sessions on hostile input', () => {
           const packet = (
             rtcp ? s.tx.protectRtcp(rtcpPacket(0x77)) : s.tx.protect(rtpPacket(seq, 0x77, seq % 200))
           ).slice();
-          const at = new Set<number>();
-          for (const [i, x] of flips) {
-            at.add(i % packet.length);
-            packet[i % packet.length] = (packet[i % packet.length] as number) ^ x;
-          }
+          // Two flips of one byte can cancel (x ^ x = 0): then the packet is the valid one again
+          // and is rightly accepted. Count only the positions left changed.
+          const original = packet.slice();
+          for (const [i, x] of flips) packet[i % packet.length] = (packet[i % packet.length] as number) ^ x;
+          fc.pre(packet.some((b, i) => b !== original[i]));
           const r = rtcp ? s.rx.unprotectRtcp(packet) : s.rx.unprotect(packet);
           expect(isSrtpFailure(r)).toBe(true);
           if (isSrtpFailure(r)) expect(['MALFORMED', 'AUTH_FAILED', 'REPLAYED']).toContain(r.code);
