@@ -33,7 +33,15 @@ import { checkCredentials, generateCredentials } from './credentials.js';
 import { Generation } from './generation.js';
 import type { CandidatePair } from './pair.js';
 import { addRemote, generationFor, pairRemote } from './pairing.js';
-import { dropGeneration, liveTimeout, pathLost, runConsent, switchRole, updateState } from './selection.js';
+import {
+  dropGeneration,
+  liveTimeout,
+  noteReceived,
+  pathLost,
+  runConsent,
+  switchRole,
+  updateState,
+} from './selection.js';
 import type {
   CandidatePairInfo,
   CandidatePairStats,
@@ -319,10 +327,35 @@ export class IceAgent {
    * the stream on a 'turn-stream' socket (`from` ignored).
    */
   handleInput(socketId: number, from: TransportAddress, bytes: Uint8Array, now: number): void {
-    this.input(socketId, from, bytes, now);
+    if (!this.selectedData(socketId, from, bytes, now)) this.input(socketId, from, bytes, now);
     // A check that succeeded or failed, or a USE-CANDIDATE, may call for a nomination's check: now.
     sendNomination(this.a, now);
     tickIfDue(this.a, now);
+  }
+
+  /**
+   * The common case after selection, taken without building a lookup key: DTLS or RTP (RFC 7983
+   * first byte 20..63 or 128..191) on the selected pair's own socket from its remote address,
+   * exactly as node:dgram reports it. Anything else, including a source that would need
+   * canonicalising, goes the general way ({@link input}); the outcome is the same.
+   */
+  private selectedData(socketId: number, from: TransportAddress, bytes: Uint8Array, now: number): boolean {
+    const a = this.a;
+    const sel = a.selected;
+    if (sel === undefined || a.closed) return false;
+    const first = bytes[0] ?? 0;
+    if ((first < 20 || first > 63) && (first < 128 || first > 191)) return false;
+    const path = sel.local.path;
+    const remote = sel.remote.address;
+    if (path.relay !== undefined || path.socketId !== socketId) return false;
+    if (from.port !== remote.port || from.address !== remote.address) return false;
+    if (!a.receiving.has(sel.key) || a.gatherer.isClosed(socketId)) return false;
+    sel.packetsReceived++;
+    sel.bytesReceived += bytes.length;
+    sel.lastReceived = now;
+    noteReceived(a, sel.key, now);
+    a.emit({ type: 'data', data: bytes, pair: sel.info() });
+    return true;
   }
 
   private input(socketId: number, from: TransportAddress, bytes: Uint8Array, now: number): void {

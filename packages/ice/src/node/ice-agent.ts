@@ -186,7 +186,10 @@ export class NodeIceAgent {
       const id = this.nextSocketId++;
       this.udp.set(id, socket);
       socket.on('message', (data, rinfo) => {
-        core.handleInput(id, fromRinfo(rinfo), data, now());
+        // A plain view of node:dgram's Buffer: the layers above slice it into records and
+        // chunks, and a Buffer's subarray goes through its species constructor each time.
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        core.handleInput(id, fromRinfo(rinfo), bytes, now());
         this.flush();
       });
       socket.on('error', () => {}); // ICMP errors surface here on some platforms; not fatal
