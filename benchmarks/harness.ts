@@ -394,8 +394,19 @@ export function orientedRatios(a: readonly number[], b: readonly number[], bette
   return better === 'higher' ? pairedRatios(a, b) : pairedRatios(b, a);
 }
 
-/** Counts of the live handles that a trial must not leave behind: sockets, servers, timers. */
-const TRACKED_RESOURCES = new Set(['UDPWRAP', 'TCPWRAP', 'TCPSERVERWRAP', 'TLSWRAP', 'PIPEWRAP', 'Timeout']);
+/**
+ * Counts of the live handles that a trial must not leave behind: sockets, servers, pipes,
+ * timers, under the names `process.getActiveResourcesInfo()` gives them (not async_hooks'
+ * upper-case provider names, which it never reports).
+ */
+const TRACKED_RESOURCES = new Set([
+  'UDPWrap',
+  'TCPSocketWrap',
+  'TCPServerWrap',
+  'TLSWrap',
+  'PipeWrap',
+  'Timeout',
+]);
 
 export function activeResources(): Map<string, number> {
   const counts = new Map<string, number>();
@@ -405,7 +416,7 @@ export function activeResources(): Map<string, number> {
   return counts;
 }
 
-/** What `after` holds beyond `before`, e.g. ["UDPWRAP +2"]; empty when nothing grew. */
+/** What `after` holds beyond `before`, e.g. ["UDPWrap +2"]; empty when nothing grew. */
 export function resourceGrowth(
   before: ReadonlyMap<string, number>,
   after: ReadonlyMap<string, number>,

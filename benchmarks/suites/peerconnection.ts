@@ -1,21 +1,27 @@
 /**
  * The whole W3C stack on loopback (issue 7): ours (@purertc/peerconnection) against werift
  * (`theirs`), node-datachannel (libdatachannel) and @roamhq/wrtc (libwebrtc), and bare
- * node:dgram as the ceiling. Four scenarios, each trial on fresh pairs built in this process
- * and closed before the trial returns:
+ * node:dgram as the ceiling. Five scenarios, each trial on fresh pairs (or, for the two-process
+ * row, a fresh peer here and a fresh child) closed before the trial returns:
  *
  * - setup: two `new RTCPeerConnection()`, a data channel created on the first, offer/answer
  *   exchanged in-process, candidates trickled, until the channel is open on both sides;
  * - throughput: 64 MiB in 16 KiB binary messages over that one ordered, reliable channel, the
  *   sender under `bufferedAmount` flow control; MiB/s until the last byte is received;
+ * - throughput with the peers in two processes: the same transfer to a receiving peer in a child
+ *   process (remote-child.ts, one per trial), signaling over its IPC channel: a single-threaded
+ *   JS stack no longer pays for both ends on one thread, as it does in the row above;
  * - small messages: 5 000 messages of 64 bytes, the same way; messages/s (werift manages a few
  *   hundred a second: 20 000 would take it a minute a trial);
  * - memory per connected pair: 50 pairs with their channel open, measured in a child process
  *   per trial (a fresh process for each library: RSS is the only honest figure for the native
  *   ones, whose memory lives outside the V8 heap).
  *
- * The code common to every library is in peerconnection/: peers.ts (the API subset and what
- * each library needs to stay on 127.0.0.1), scenarios.ts (the trials), memory-child.ts.
+ * The code common to every library is in peerconnection/: peers.ts (the API subset), one module
+ * per library (what it needs to stay on 127.0.0.1), signaling.ts (candidates, a channel's
+ * opening), transfer.ts and bare-transfer.ts (the two ends of a transfer, usable apart),
+ * scenarios.ts (the trials), remote-transfer.ts and remote-child.ts (the two-process transfer),
+ * memory-child.ts.
  *
  * A 64 MiB trial takes werift about half a minute on a shared 2-core machine: the long
  * scenarios run a seventh of the run's rounds (3 of the default 21) with no warmup trial (the
@@ -24,11 +30,12 @@
  * `pnpm test` (VITEST set) 256 KiB, 200 messages and 2 pairs.
  */
 import type { ScenarioCase, Suite, Trial, TrialContext } from '../harness.js';
+import { BARE_WINDOW } from './peerconnection/bare-transfer.js';
 import { NODE_DATACHANNEL } from './peerconnection/node-datachannel.js';
 import { OURS } from './peerconnection/ours.js';
 import type { PeerKind } from './peerconnection/peers.js';
+import { remoteBareTransfer, remoteTransferTrial } from './peerconnection/remote-transfer.js';
 import {
-  BARE_WINDOW,
   bareRoundTrip,
   bareTransfer,
   checkLoopback,
@@ -38,8 +45,8 @@ import {
   memoryInChild,
   setupTrial,
   transferTrial,
-  type WaterMarks,
 } from './peerconnection/scenarios.js';
+import type { WaterMarks } from './peerconnection/transfer.js';
 import { WERIFT } from './peerconnection/werift.js';
 import { WRTC } from './peerconnection/wrtc.js';
 
@@ -111,6 +118,13 @@ async function checkTransfers(
   await bareTransfer(Math.ceil((count * size) / datagram), datagram);
 }
 
+/** `checkTransfers` with the receiving end in a child process (remote-transfer.ts). */
+async function checkRemoteTransfers(count: number, size: number, water: WaterMarks, datagram: number) {
+  await checkAllLoopback();
+  for (const peer of PEERS) await remoteTransferTrial(peer, count, size, water);
+  await remoteBareTransfer(Math.ceil((count * size) / datagram), datagram);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Memory: one child per trial measures both figures
 
@@ -171,7 +185,7 @@ const FLOW =
 export const suite: Suite = {
   name: 'peerconnection',
   theirs: WERIFT.name,
-  ceiling: `bare node:dgram on 127.0.0.1: setup, bind two sockets and one datagram there and back; transfers, one socket sending to another with at most ${BARE_WINDOW} datagrams unacknowledged (an ack every 16), ${DATAGRAM}-byte datagrams for throughput and 64-byte ones for small messages, no crypto, no SCTP`,
+  ceiling: `bare node:dgram on 127.0.0.1: setup, bind two sockets and one datagram there and back; transfers, one socket sending to another (in the two-process row, to one in a child process) with at most ${BARE_WINDOW} datagrams unacknowledged (an ack every 16), ${DATAGRAM}-byte datagrams for throughput and 64-byte ones for small messages, no crypto, no SCTP`,
   cases: [],
   scenarios: [
     everyPeer(
@@ -209,6 +223,33 @@ export const suite: Suite = {
       async (peer, context) => {
         const { bytes } = sizes(context);
         const ms = await transferTrial(peer, bytes / MESSAGE, MESSAGE, THROUGHPUT_WATER);
+        return bytes / MiB / (ms / 1000);
+      },
+    ),
+    everyPeer(
+      {
+        name: 'data channel throughput, 16 KiB messages, peers in two processes',
+        unit: 'MiB/s',
+        better: 'higher',
+        roundsScale: LONG,
+        warmupTrials: 0,
+        trialTimeoutMs: 180_000,
+        note: `the row above with the receiving peer in another process: in it both peers share one process, so a single-threaded JS stack pays for both ends' work (encrypt and decrypt, send and receive) on one thread, while a native library spreads it over its own threads; real peers are on different hosts, so a peer per process is the realistic figure. Each trial spawns a child (remote-child.ts, loading only the one library) that is the answerer and receiver; this process is the offerer and sender. Signaling over the child's IPC channel, otherwise as above (offer/answer as {type, sdp}, 127.0.0.1 candidates trickled); same ${mib(FULL.bytes)} (${mib(QUICK.bytes)} with --quick), channel, flow control and checks (the child checks every message). MiB/s from the first \`send\` to the child's message that the last byte arrived, on the sender's clock; spawning and connecting not timed. Ceiling: the bare transfer of the row above with its receiving socket in a child process. A seventh of the run's rounds (3 of 21), no warmup trial: \`check()\` moves 1 MiB with each first`,
+        check: async (context) => {
+          // Under vitest the one trial of each variant checks as much, and this warmup's five
+          // child processes would double the test's time.
+          if (SMOKE) await checkAllLoopback();
+          else await checkRemoteTransfers(context.quick ? 16 : 64, MESSAGE, THROUGHPUT_WATER, DATAGRAM);
+        },
+        ceiling: async (context) => {
+          const { bytes } = sizes(context);
+          const ms = await remoteBareTransfer(Math.ceil(bytes / DATAGRAM), DATAGRAM);
+          return bytes / MiB / (ms / 1000);
+        },
+      },
+      async (peer, context) => {
+        const { bytes } = sizes(context);
+        const ms = await remoteTransferTrial(peer, bytes / MESSAGE, MESSAGE, THROUGHPUT_WATER);
         return bytes / MiB / (ms / 1000);
       },
     ),

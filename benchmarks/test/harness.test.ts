@@ -1,4 +1,5 @@
 /** The harness's logic on a fake clock: medians, paired ratios, interleaving, the tables. No timing. */
+import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import {
   activeResources,
@@ -415,18 +416,29 @@ describe('measureScenario', () => {
     }
   });
 
+  it('sees a bound UDP socket under the name Node reports', async () => {
+    const before = activeResources();
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+    try {
+      expect(resourceGrowth(before, activeResources())).toEqual(['UDPWrap +1']);
+    } finally {
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    }
+  });
+
   it('counts live resources and reports what grew', () => {
     expect(activeResources()).toBeInstanceOf(Map);
     const before = new Map([
-      ['UDPWRAP', 1],
+      ['UDPWrap', 1],
       ['Timeout', 2],
     ]);
     const after = new Map([
-      ['UDPWRAP', 3],
+      ['UDPWrap', 3],
       ['Timeout', 2],
-      ['TCPWRAP', 1],
+      ['TCPSocketWrap', 1],
     ]);
-    expect(resourceGrowth(before, after)).toEqual(['TCPWRAP +1', 'UDPWRAP +2']);
+    expect(resourceGrowth(before, after)).toEqual(['TCPSocketWrap +1', 'UDPWrap +2']);
     expect(resourceGrowth(after, before)).toEqual([]);
   });
 });

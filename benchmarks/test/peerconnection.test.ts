@@ -1,14 +1,15 @@
 /**
  * The peerconnection suite's building blocks, small: the transfer's flow control and checks on
  * in-memory channels, then ours and werift through every kind of trial with tiny sizes (a pair
- * connected, a few hundred KiB, a memory child of one pair), the bare ceilings, and nothing left
- * behind. suites.test.ts runs the whole suite once as well (TINY sizes, all four libraries).
+ * connected, a few hundred KiB in one process and to a receiver in a child process, a memory
+ * child of one pair), the bare ceilings, and nothing left behind. suites.test.ts runs the whole suite once as well (TINY sizes, all four libraries).
  * No timing is asserted.
  */
 import { describe, expect, it } from 'vitest';
 import { activeResources, resourceGrowth } from '../harness.js';
 import { OURS } from '../suites/peerconnection/ours.js';
 import type { Channel, MessageLike } from '../suites/peerconnection/peers.js';
+import { remoteBareTransfer, remoteTransferTrial } from '../suites/peerconnection/remote-transfer.js';
 import {
   bareRoundTrip,
   bareTransfer,
@@ -115,11 +116,22 @@ describe('transfer on in-memory channels', () => {
   });
 });
 
+/** The pipes and sockets of this process: a child's IPC and stderr pipes are `PipeWrap`s. */
+function pipesAndSockets(): number {
+  return process.getActiveResourcesInfo().filter((t) => t === 'PipeWrap' || t === 'UDPWrap').length;
+}
+
 describe('trials, tiny', () => {
   it('the bare ceilings', async () => {
     expect(await bareRoundTrip()).toBeGreaterThan(0);
     expect(await bareTransfer(300, 1200)).toBeGreaterThan(0);
     expect(await bareTransfer(300, 64)).toBeGreaterThan(0);
+  });
+
+  it('the bare ceiling with its receiver in a child process, nothing left behind', async () => {
+    const before = pipesAndSockets();
+    expect(await remoteBareTransfer(300, 1200)).toBeGreaterThan(0);
+    expect(pipesAndSockets()).toBeLessThanOrEqual(before);
   });
 
   for (const peer of [OURS, WERIFT]) {
@@ -132,6 +144,19 @@ describe('trials, tiny', () => {
       expect(await transferTrial(peer, (256 * KiB) / MESSAGE, MESSAGE, THROUGHPUT_WATER)).toBeGreaterThan(0);
       expect(await transferTrial(peer, 200, SMALL, SMALL_WATER)).toBeGreaterThan(0);
       // setupTrial and transferTrial wait for the library's sockets and timers to go.
+      expect(resourceGrowth(before, activeResources())).toEqual([]);
+    });
+
+    it(`${peer.name}: 256 KiB to a receiver in a child process, nothing left behind`, {
+      timeout: 120_000,
+    }, async () => {
+      const before = activeResources();
+      const pipes = pipesAndSockets();
+      expect(
+        await remoteTransferTrial(peer, (256 * KiB) / MESSAGE, MESSAGE, THROUGHPUT_WATER),
+      ).toBeGreaterThan(0);
+      // The child has exited (its pipes are closed) and this side's sockets and timers are gone.
+      expect(pipesAndSockets()).toBeLessThanOrEqual(pipes);
       expect(resourceGrowth(before, activeResources())).toEqual([]);
     });
 

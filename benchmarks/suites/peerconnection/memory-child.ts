@@ -15,16 +15,9 @@
  * Prints one JSON line, {"heap": B per pair, "rss": B per pair}, closes everything and exits.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { loadPeer } from './loaders.js';
 import { LOOPBACK, type PeerKind } from './peers.js';
 import { collectGarbage, connectPair, type MemoryFigures, type Pair, settle, within } from './scenarios.js';
-
-/** Each library's module, imported alone: the others' code and threads stay out of the figures. */
-const LOADERS: Readonly<Record<string, () => Promise<PeerKind>>> = {
-  ours: async () => (await import('./ours.js')).OURS,
-  werift: async () => (await import('./werift.js')).WERIFT,
-  ndc: async () => (await import('./node-datachannel.js')).NODE_DATACHANNEL,
-  wrtc: async () => (await import('./wrtc.js')).WRTC,
-};
 
 const BATCH = 10;
 
@@ -119,9 +112,9 @@ async function main(): Promise<void> {
   const pairs = Number(count);
   if (!Number.isInteger(pairs) || pairs < 1)
     throw new Error(`usage: memory-child.ts KEY PAIRS, not ${count}`);
-  const load = key === undefined ? undefined : LOADERS[key];
-  if (load === undefined && key !== 'bare') throw new Error(`no peer ${key}`);
-  const peer = await load?.();
+  const loading = key === undefined ? undefined : loadPeer(key);
+  if (loading === undefined && key !== 'bare') throw new Error(`no peer ${key}`);
+  const peer = await loading;
   const figures = await measure(peer === undefined ? openBarePair : () => openPeerPair(peer), pairs);
   await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(figures)}\n`, () => resolve()));
 }

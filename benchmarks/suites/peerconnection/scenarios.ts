@@ -6,13 +6,14 @@
 import { spawn } from 'node:child_process';
 import type { Socket } from 'node:dgram';
 import { createRequire } from 'node:module';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { bindBare, closeBare } from '../../bare-udp.js';
 import { activeResources } from '../../harness.js';
+import { receiveBare, sendBare } from './bare-transfer.js';
 import {
-  type CandidateInit,
   type Channel,
   type Connection,
   candidateAddress,
@@ -21,23 +22,14 @@ import {
   type MessageLike,
   type PeerKind,
 } from './peers.js';
+import { CandidateInbox, type CandidateLog, forwardLoopbackCandidates, opened } from './signaling.js';
+import { MessageCheck, message, PacedSender, STALL_MS, type WaterMarks, watchStall } from './transfer.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 
-/**
- * A sender's flow control: it sends while `bufferedAmount` is under `high`, then waits for
- * `bufferedamountlow` with `bufferedAmountLowThreshold` = `low`.
- */
-export interface WaterMarks {
-  readonly high: number;
-  readonly low: number;
-}
-
 /** A pair that has not connected by then fails (the harness has its own, longer, limit). */
-const CONNECT_DEADLINE_MS = 10_000;
-/** A transfer fails when nothing moves for this long (a lost `bufferedamountlow`, a stall). */
-const STALL_MS = 5_000;
+export const CONNECT_DEADLINE_MS = 10_000;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -94,29 +86,6 @@ export async function quiesce(before: ReadonlyMap<string, number>, maxMs = 3_000
   }
 }
 
-/** The bytes of a message event: an ArrayBuffer (W3C, binaryType 'arraybuffer') or a Buffer (werift). */
-function viewOf(data: unknown): DataView | undefined {
-  if (data instanceof ArrayBuffer) return new DataView(data);
-  if (ArrayBuffer.isView(data)) return new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return undefined;
-}
-
-const templates = new Map<number, Buffer>();
-
-/** Message `k` of `size` bytes: a fixed pattern, its number in the first 4 bytes. A fresh buffer each. */
-export function message(size: number, k: number): Buffer {
-  let t = templates.get(size);
-  if (t === undefined) {
-    t = Buffer.alloc(size);
-    for (let i = 0; i < size; i++) t[i] = (i * 31 + 7) & 255;
-    templates.set(size, t);
-  }
-  const m = Buffer.allocUnsafe(size);
-  t.copy(m);
-  m.writeUInt32BE(k >>> 0, 0);
-  return m;
-}
-
 // ---------------------------------------------------------------------------------------------
 // A connected pair
 
@@ -134,60 +103,8 @@ export interface Pair {
   close(): Promise<void>;
 }
 
-function opened(channel: Channel): Promise<void> {
-  if (channel.readyState === 'open') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onOpen = () => {
-      channel.removeEventListener('close', onClose);
-      resolve();
-    };
-    const onClose = () => {
-      channel.removeEventListener('open', onOpen);
-      reject(new Error(`channel ${channel.label} closed before it opened`));
-    };
-    channel.addEventListener('open', onOpen);
-    channel.addEventListener('close', onClose);
-  });
-}
-
 async function closeAll(pcs: readonly Connection[]): Promise<void> {
   await Promise.all(pcs.map(async (pc) => pc.close()));
-}
-
-/**
- * Trickles `from`'s candidates to `to` as they come, loopback candidates only, as plain
- * {candidate, sdpMid, sdpMLineIndex} (wrtc's addIceCandidate rejects other libraries' candidate
- * objects: "Expected a 32-bit integer"). Candidates that come before `to` has a remote
- * description wait for the returned `ready()`. End-of-candidates is not forwarded: not every
- * library takes it, and none needs it to connect.
- */
-function trickle(
-  from: Connection,
-  to: Connection,
-  gathered: string[],
-  forwarded: string[],
-  fail: (e: unknown) => void,
-): () => void {
-  let queue: CandidateInit[] | undefined = [];
-  from.onicecandidate = (event) => {
-    const c = event.candidate;
-    if (c?.candidate === undefined || c.candidate === '') return;
-    gathered.push(c.candidate);
-    if (!isLoopbackCandidate(c.candidate)) return;
-    forwarded.push(c.candidate);
-    const init: CandidateInit = {
-      candidate: c.candidate,
-      sdpMid: c.sdpMid ?? null,
-      sdpMLineIndex: c.sdpMLineIndex ?? null,
-    };
-    if (queue !== undefined) queue.push(init);
-    else to.addIceCandidate(init).catch(fail);
-  };
-  return () => {
-    const pending = queue ?? [];
-    queue = undefined;
-    for (const init of pending) to.addIceCandidate(init).catch(fail);
-  };
 }
 
 /**
@@ -208,10 +125,11 @@ export async function connectPair(peer: PeerKind, deadlineMs = CONNECT_DEADLINE_
     });
     failed.catch(() => undefined);
     const fail = (e: unknown) => failure?.(e);
-    const gathered: string[] = [];
-    const forwarded: string[] = [];
-    const toB = trickle(a, b, gathered, forwarded, fail);
-    const toA = trickle(b, a, gathered, forwarded, fail);
+    const log: CandidateLog = { gathered: [], forwarded: [] };
+    const toA = new CandidateInbox(a, fail);
+    const toB = new CandidateInbox(b, fail);
+    forwardLoopbackCandidates(a, (c) => toB.add(c), log);
+    forwardLoopbackCandidates(b, (c) => toA.add(c), log);
     const received = new Promise<Channel>((resolve, reject) => {
       b.ondatachannel = (event) => {
         const channel = event.channel;
@@ -230,12 +148,12 @@ export async function connectPair(peer: PeerKind, deadlineMs = CONNECT_DEADLINE_
       await a.setLocalDescription(offer);
       // What signaling would carry: the two strings, not the library's description object.
       await b.setRemoteDescription({ type: offer.type, sdp: offer.sdp });
-      toB();
+      toB.ready();
       const answer = await b.createAnswer();
       peer.beforeGather?.(b);
       await b.setLocalDescription(answer);
       await a.setRemoteDescription({ type: answer.type, sdp: answer.sdp });
-      toA();
+      toA.ready();
       return open;
     };
     const [, receiver] = await within(
@@ -243,7 +161,7 @@ export async function connectPair(peer: PeerKind, deadlineMs = CONNECT_DEADLINE_
       deadlineMs,
       `${peer.name}: connect and open a channel`,
     );
-    return { a, b, sender, receiver, forwarded, gathered, close: () => closeAll(pcs) };
+    return { a, b, sender, receiver, ...log, close: () => closeAll(pcs) };
   } catch (e) {
     await closeAll(pcs);
     throw e;
@@ -268,8 +186,13 @@ export async function selectedAddresses(pc: Connection): Promise<[string, string
 /**
  * Runs `peer` once the way the trials do and throws unless it stays on loopback: candidates
  * were gathered and only 127.0.0.1 ones forwarded, and where getStats names the selected pair,
- * its local end is 127.0.0.1. Returns what it saw, for a note.
+ * its local end is an address of this host. Returns what it saw, for a note.
  */
+/** Every address of this host's interfaces, loopback included. */
+const HOST_ADDRESSES: ReadonlySet<string> = new Set(
+  Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)),
+);
+
 export async function checkLoopback(peer: PeerKind): Promise<string> {
   const before = activeResources();
   const pair = await connectPair(peer);
@@ -278,8 +201,11 @@ export async function checkLoopback(peer: PeerKind): Promise<string> {
     const bad = pair.forwarded.filter((c) => candidateAddress(c) !== LOOPBACK);
     if (bad.length > 0) throw new Error(`${peer.name}: forwarded ${bad.join(', ')}`);
     const selected = await selectedAddresses(pair.a).catch(() => undefined);
-    if (selected !== undefined && selected[0] !== '' && selected[0] !== LOOPBACK) {
-      throw new Error(`${peer.name}: selected pair ${selected.join(' -> ')}, not on ${LOOPBACK}`);
+    // wrtc binds every interface and now and then pairs its own eth0 address with the peer's
+    // 127.0.0.1 (the peer learns it as peer-reflexive): the datagrams still never leave this host
+    // (Linux routes between its own addresses over lo). Only a foreign address would be wrong.
+    if (selected !== undefined && selected[0] !== '' && !HOST_ADDRESSES.has(selected[0])) {
+      throw new Error(`${peer.name}: selected pair ${selected.join(' -> ')}, not on this host`);
     }
     const others = pair.gathered.filter((c) => !isLoopbackCandidate(c)).length;
     return others === 0 ? 'loopback only' : `${others} non-loopback candidates not forwarded`;
@@ -308,80 +234,38 @@ export function transfer(
   poll = false,
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    let sent = 0;
-    let received = 0;
-    let bytes = 0;
     let start = 0;
-    let pumping = false;
-    let progress = 0;
-    let lastProgress = -1;
-    let watchdog: ReturnType<typeof setInterval> | undefined;
-    let poller: ReturnType<typeof setTimeout> | undefined;
     let done = false;
     const finish = (error: Error | undefined) => {
       if (done) return;
       done = true;
-      clearInterval(watchdog);
-      clearTimeout(poller);
+      stopWatching();
+      paced.stop();
       receiver.removeEventListener('message', onMessage);
-      sender.removeEventListener('bufferedamountlow', pump);
       if (error === undefined) resolve(performance.now() - start);
       else reject(error);
     };
+    const check = new MessageCheck(count, size, label);
+    const paced = new PacedSender(sender, count, size, water, poll, finish);
     const onMessage = (event: MessageLike) => {
-      const v = viewOf(event.data);
-      if (v === undefined || v.byteLength !== size || (size >= 4 && v.getUint32(0) !== received >>> 0)) {
-        const what = v === undefined ? typeof event.data : `${v.byteLength} bytes, number ${v.getUint32(0)}`;
-        finish(new Error(`${label}: message ${received} arrived as ${what}`));
-        return;
-      }
-      received++;
-      bytes += v.byteLength;
-      progress++;
-      if (received === count) {
-        if (bytes !== count * size)
-          finish(new Error(`${label}: ${bytes} bytes received, not ${count * size}`));
-        else finish(undefined);
-      }
-    };
-    function pump(): void {
-      if (pumping) return; // a library may fire bufferedamountlow from inside send()
-      pumping = true;
       try {
-        while (sent < count && sender.bufferedAmount < water.high) {
-          sender.send(message(size, sent));
-          sent++;
-          progress++;
-        }
+        if (check.next(event.data)) finish(undefined);
       } catch (e) {
         finish(e instanceof Error ? e : new Error(String(e)));
-      } finally {
-        pumping = false;
       }
-      if (poll && !done && sent < count) {
-        // No bufferedamountlow from this library: look again in a millisecond.
-        clearTimeout(poller);
-        poller = setTimeout(() => {
-          if (sender.bufferedAmount <= water.low) pump();
-          else poller?.refresh();
-        }, 1);
-      }
-    }
-    receiver.addEventListener('message', onMessage);
-    sender.bufferedAmountLowThreshold = water.low;
-    sender.addEventListener('bufferedamountlow', pump);
-    watchdog = setInterval(() => {
-      if (progress === lastProgress) {
+    };
+    const stopWatching = watchStall(
+      () => paced.sent + check.received,
+      () =>
         finish(
           new Error(
-            `${label}: stalled for ${STALL_MS} ms: ${sent}/${count} sent, ${received} received, bufferedAmount ${sender.bufferedAmount}`,
+            `${label}: stalled for ${STALL_MS} ms: ${paced.sent}/${count} sent, ${check.received} received, bufferedAmount ${sender.bufferedAmount}`,
           ),
-        );
-      }
-      lastProgress = progress;
-    }, STALL_MS);
+        ),
+    );
+    receiver.addEventListener('message', onMessage);
     start = performance.now();
-    pump();
+    paced.start();
   });
 }
 
@@ -438,66 +322,37 @@ export async function bareRoundTrip(): Promise<number> {
   }
 }
 
-/** Datagrams in flight at most, as in docs/real-peers.md's node:dgram measurement. */
-export const BARE_WINDOW = 64;
-/** The receiver acknowledges every this many datagrams (a 4-byte count). */
-const BARE_ACK_EVERY = 16;
-
 /**
  * `count` datagrams of `size` bytes from one bare socket to another on 127.0.0.1, at most
- * `BARE_WINDOW` unacknowledged: ms from the first send to the last datagram received (counted
- * and its bytes summed). No loss is expected on loopback with so small a window; a lost datagram
- * stalls the window and fails the trial.
+ * `BARE_WINDOW` unacknowledged (bare-transfer.ts): ms from the first send to the last datagram
+ * received (counted and its bytes summed).
  */
 export async function bareTransfer(count: number, size: number): Promise<number> {
   collectGarbage();
   const [a, b] = await Promise.all([bindBare(), bindBare()]);
   try {
-    const payload = message(size, 0);
-    const bPort = b.address().port;
-    const aPort = a.address().port;
-    return await new Promise<number>((resolve, reject) => {
-      let sent = 0;
-      let acked = 0;
-      let received = 0;
-      let bytes = 0;
-      const start = performance.now();
-      const timer = setTimeout(
-        () => reject(new Error(`bare: stalled, ${sent} sent, ${received} received`)),
-        STALL_MS * 4,
-      );
-      const fill = () => {
-        while (sent < count && sent - acked < BARE_WINDOW) {
-          a.send(payload, bPort, LOOPBACK);
-          sent++;
-        }
-      };
-      b.on('message', (data) => {
-        received++;
-        bytes += data.length;
-        if (received === count) {
-          clearTimeout(timer);
-          if (bytes === count * size) resolve(performance.now() - start);
-          else reject(new Error(`bare: ${bytes} bytes, not ${count * size}`));
-        } else if (received % BARE_ACK_EVERY === 0) {
-          const ack = Buffer.allocUnsafe(4); // a fresh one: dgram may send after we return
-          ack.writeUInt32BE(received, 0);
-          b.send(ack, aPort, LOOPBACK);
-        }
-      });
-      a.on('message', (data) => {
-        acked = Math.max(acked, data.readUInt32BE(0));
-        fill();
-      });
-      fill();
-    });
+    const received = receiveBare(b, count, size);
+    const start = performance.now();
+    sendBare(a, b.address().port, count, size);
+    await received;
+    return performance.now() - start;
   } finally {
     await Promise.all([closeBare(a), closeBare(b)]);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Memory: one child process per measurement (memory-child.ts)
+// Child processes: memory (memory-child.ts) and the two-process transfer (remote-child.ts)
+
+/**
+ * The command line of a child Node process running `script` (one of these .ts files) with
+ * `args`: our sources (`@purertc/source`) through tsx, as `pnpm bench` runs this one, after the
+ * node `flags`.
+ */
+export function tsxChildArgs(flags: readonly string[], script: string, args: readonly string[]): string[] {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return [...flags, '--conditions=@purertc/source', '--import', tsx, script, ...args];
+}
 
 export interface MemoryFigures {
   /** Growth of V8 heapUsed + external (ArrayBuffers included) per pair. */
@@ -518,21 +373,11 @@ const MEMORY_CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url)
 export const MEMORY_CHILD_FLAGS = ['--expose-gc', '--max-semi-space-size=1', '--min-semi-space-size=1'];
 
 /**
- * Runs memory-child.ts for `key` (a peer's key, or 'bare') and `pairs` in a fresh Node process,
- * with our sources (`@purertc/source`) through tsx like `pnpm bench` and `MEMORY_CHILD_FLAGS`.
- * Resolves once the child has exited.
+ * Runs memory-child.ts for `key` (a peer's key, or 'bare') and `pairs` in a fresh Node process
+ * (`tsxChildArgs`, with `MEMORY_CHILD_FLAGS`). Resolves once the child has exited.
  */
 export function memoryInChild(key: string, pairs: number, timeoutMs: number): Promise<MemoryFigures> {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const args = [
-    ...MEMORY_CHILD_FLAGS,
-    '--conditions=@purertc/source',
-    '--import',
-    tsx,
-    MEMORY_CHILD,
-    key,
-    String(pairs),
-  ];
+  const args = tsxChildArgs(MEMORY_CHILD_FLAGS, MEMORY_CHILD, [key, String(pairs)]);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
