@@ -7,20 +7,21 @@
 export type EventHandler<E extends Event = Event> = ((this: EventTarget, event: E) => unknown) | null;
 
 export class RtcEventTarget extends EventTarget {
-  readonly #handlers = new Map<string, { fn: EventHandler; listener: (e: Event) => void }>();
+  /** Made by the first handler set: most targets (transports, channels) never get one. */
+  #handlers: Map<string, { fn: EventHandler; listener: (e: Event) => void }> | undefined;
 
   /** The handler attribute `on<type>`. */
   protected getHandler<E extends Event = Event>(type: string): EventHandler<E> {
-    return (this.#handlers.get(type)?.fn ?? null) as EventHandler<E>;
+    return (this.#handlers?.get(type)?.fn ?? null) as EventHandler<E>;
   }
 
   protected setHandler<E extends Event = Event>(type: string, handler: EventHandler<E>): void {
     const fn = handler as EventHandler;
-    const entry = this.#handlers.get(type);
+    const entry = this.#handlers?.get(type);
     if (typeof fn !== 'function') {
       if (entry !== undefined) {
         this.removeEventListener(type, entry.listener);
-        this.#handlers.delete(type);
+        this.#handlers?.delete(type);
       }
       return;
     }
@@ -35,6 +36,7 @@ export class RtcEventTarget extends EventTarget {
         if (typeof current === 'function') current.call(this, e);
       },
     };
+    this.#handlers ??= new Map();
     this.#handlers.set(type, created);
     this.addEventListener(type, created.listener);
   }

@@ -64,7 +64,11 @@ export class OutstandingQueue {
   private lost: number[] = [];
   private lostHead = 0;
 
-  constructor(capacity = 256) {
+  /**
+   * Starts small (about 200 bytes a slot, numbers included) and doubles as the flight grows: an
+   * idle association keeps a few KiB, not the 50 KiB of 256 slots.
+   */
+  constructor(capacity = 16) {
     const size = 1 << Math.ceil(Math.log2(Math.max(16, capacity)));
     this.slots = Array.from({ length: size }, () => new SentChunk());
     this.mask = size - 1;

@@ -48,6 +48,15 @@ interface ReadyMessage {
   readonly data: Uint8Array;
 }
 
+/**
+ * Slabs shared by every association of the process (see `../slab.ts`), so an idle association
+ * pins none of its own. Fragments wait here until their message is whole (short-lived: 64 KiB
+ * slabs are fine); whole small messages go to the application, which may keep them for good:
+ * small slabs, so a kept message pins at most 8 KiB (Node's Buffer pool makes the same trade).
+ */
+const FRAGMENTS = new Slab(65536);
+const MESSAGES = new Slab(8192);
+
 /** Skipped in order but never delivered: a message dropped for its size. */
 const TOMBSTONE: ReadyMessage = { ppid: 0, data: new Uint8Array(0) };
 
@@ -72,13 +81,8 @@ export class Reassembly {
   /** Fragments and messages dropped as protocol violations. */
   dropped = 0;
   private readonly streams = new Map<number, InboundStream>();
-  /** Fragments are copied here while they wait (short-lived: a 64 KiB slab is fine). */
-  private readonly fragments = new Slab(65536);
-  /**
-   * Whole small messages handed to the application, which may keep them for good: small slabs,
-   * so a kept message pins at most 8 KiB (Node's Buffer pool makes the same trade).
-   */
-  private readonly messages = new Slab(8192);
+  private readonly fragments = FRAGMENTS;
+  private readonly messages = MESSAGES;
 
   constructor(
     readonly maxMessageSize: number,

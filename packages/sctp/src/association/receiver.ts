@@ -19,6 +19,9 @@ import { TsnStatus, TsnTracker } from './tsn-tracker.js';
 
 const MAX_DUPLICATES = 32;
 const MAX_GAP_BLOCKS = 256;
+/** writeSack's gap blocks, filled and written out within one call: every receiver shares them. */
+const GAP_STARTS = new Uint16Array(MAX_GAP_BLOCKS);
+const GAP_ENDS = new Uint16Array(MAX_GAP_BLOCKS);
 
 export interface ReceiverStats {
   dataChunksReceived: number;
@@ -54,8 +57,8 @@ export class Receiver {
   private lastAdvertised = 0;
   private readonly duplicates = new Uint32Array(MAX_DUPLICATES);
   private dupCount = 0;
-  private readonly gapStarts = new Uint16Array(MAX_GAP_BLOCKS);
-  private readonly gapEnds = new Uint16Array(MAX_GAP_BLOCKS);
+  private readonly gapStarts = GAP_STARTS;
+  private readonly gapEnds = GAP_ENDS;
 
   constructor(
     readonly capacity: number,

@@ -10,6 +10,12 @@ import { tsnAdd, tsnDiff } from '../serial.js';
 export const TSN_WINDOW = 65536;
 const MASK = TSN_WINDOW - 1;
 
+/**
+ * The bitmap of every tracker that has seen no gap: all zeros. A tracker makes its own at the
+ * first TSN that arrives out of order; without loss or reordering it never needs 8 KiB.
+ */
+const NO_GAPS = new Uint32Array(TSN_WINDOW >>> 5);
+
 export const TsnStatus = {
   New: 0,
   Duplicate: 1,
@@ -23,13 +29,13 @@ export class TsnTracker {
   cumulative = 0;
   /** Highest TSN received; equals `cumulative` when there are no gaps. */
   highest = 0;
-  private readonly bits = new Uint32Array(TSN_WINDOW >>> 5);
+  private bits = NO_GAPS;
 
   /** Starts from the peer's initial TSN (§5.1: the cumulative ack starts one below it). */
   reset(initialTsn: number): void {
     this.cumulative = tsnAdd(initialTsn, -1);
     this.highest = this.cumulative;
-    this.bits.fill(0);
+    this.bits = NO_GAPS;
   }
 
   get hasGaps(): boolean {
@@ -47,6 +53,7 @@ export class TsnTracker {
   mark(tsn: number): boolean {
     if (tsnDiff(tsn, this.highest) > 0) this.highest = tsn;
     if (tsn !== tsnAdd(this.cumulative, 1)) {
+      if (this.bits === NO_GAPS) this.bits = new Uint32Array(TSN_WINDOW >>> 5);
       const i = tsn & MASK;
       this.bits[i >>> 5] = (this.bits[i >>> 5] as number) | (1 << (i & 31));
       return false;
@@ -64,7 +71,8 @@ export class TsnTracker {
     const d = tsnDiff(tsn, this.cumulative);
     if (d <= 0) return false;
     if (d >= TSN_WINDOW) this.bits.fill(0);
-    else for (let t = tsnAdd(this.cumulative, 1); t !== tsnAdd(tsn, 1); t = tsnAdd(t, 1)) this.clear(t);
+    else if (this.bits !== NO_GAPS)
+      for (let t = tsnAdd(this.cumulative, 1); t !== tsnAdd(tsn, 1); t = tsnAdd(t, 1)) this.clear(t);
     this.cumulative = tsn;
     if (tsnDiff(this.highest, tsn) < 0) this.highest = tsn;
     this.advance();

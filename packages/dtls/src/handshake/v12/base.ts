@@ -216,7 +216,12 @@ export abstract class Dtls12Handshake {
     this.addToTranscript(m);
   }
 
+  /**
+   * The handshake succeeded: the result, and what only the handshake needed goes (see
+   * {@link releaseHandshakeState}).
+   */
   protected finish(namedGroup: number, extended: boolean, srtpProfile: Dtls12Result['srtpProfile']): void {
+    this.releaseHandshakeState();
     this.result = {
       cipherSuite: this.suite!,
       namedGroup,
@@ -227,5 +232,17 @@ export abstract class Dtls12Handshake {
       serverRandom: this.serverRandom!,
       peerCertificates: this.peerCertificates,
     };
+  }
+
+  /**
+   * Drops what no message after the peer's Finished needs: the transcript (both Finished are
+   * verified) and the peer's signing key. A connection lives on for hours, and keeping a few KiB
+   * of handshake per connection buys nothing. What may still be needed stays: the last flight
+   * (sent again when the peer repeats its own, RFC 6347 §4.2.4) and the reassembler's sequence
+   * numbers (to tell retransmissions from new messages).
+   */
+  protected releaseHandshakeState(): void {
+    this.transcript.reset();
+    this.peerKey = undefined;
   }
 }

@@ -330,6 +330,13 @@ export class Dtls12ClientHandshake extends Dtls12Handshake {
     this.state = 'finished';
   }
 
+  /** Also the ClientHello (resent only before the ServerHello) and the server's ECDHE share. */
+  protected override releaseHandshakeState(): void {
+    super.releaseHandshakeState();
+    this.hello = undefined;
+    this.serverPublicKey = undefined;
+  }
+
   private onFinished(m: ReassembledMessage): void {
     this.checkPeerFinished(m);
     this.transport.peerFlightComplete();

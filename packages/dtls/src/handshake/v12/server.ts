@@ -279,6 +279,12 @@ export class Dtls12ServerHandshake extends Dtls12Handshake {
     this.state = 'finished';
   }
 
+  /** Also our ECDHE key pair: an ephemeral key (RFC 8422 §2) is forgotten once used. */
+  protected override releaseHandshakeState(): void {
+    super.releaseHandshakeState();
+    this.keyPair = undefined;
+  }
+
   /** Flight 6. */
   private onFinished(m: ReassembledMessage, now: number): void {
     this.checkPeerFinished(m);
