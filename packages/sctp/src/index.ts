@@ -1,5 +1,5 @@
 /**
- * @purertc/sctp: SCTP over DTLS (RFC 9260, 8261, 3758, 6525, 8841) and data channels (RFC 8831,
+ * @purertc/sctp: SCTP over DTLS (RFC 9260, 8261, 3758, 6525, 8841, 9653) and data channels (RFC 8831,
  * 8832) as a sans-IO engine, plus the wire codecs it is built from.
  */
 export { SctpAssociation, type SctpStats } from './association/association.js';
@@ -81,3 +81,9 @@ export {
 } from './params/reconfig-response.js';
 export { encodeStateCookie } from './params/state-cookie.js';
 export { decodeSupportedExtensions, encodeSupportedExtensions } from './params/supported-extensions.js';
+export {
+  decodeZeroChecksumAcceptable,
+  Edmid,
+  encodeZeroChecksumAcceptable,
+  ZERO_CHECKSUM_ACCEPTABLE_LENGTH,
+} from './params/zero-checksum-acceptable.js';

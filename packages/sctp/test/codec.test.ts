@@ -100,6 +100,32 @@ describe('CRC32c', () => {
 });
 
 describe('packets', () => {
+  it('keeps the packets of builders that interleave apart (every builder writes into one slab)', () => {
+    const a = new PacketBuilder(200);
+    const b = new PacketBuilder(200);
+    a.begin(1, 2, 3);
+    b.begin(4, 5, 6);
+    a.append(encodeShutdown(7));
+    b.append(encodeShutdown(8));
+    const pb = b.finish();
+    const dropped = new PacketBuilder(200);
+    dropped.begin(7, 8, 9);
+    dropped.append(encodeShutdown(10));
+    dropped.discard();
+    const pa = a.finish();
+    const c = new PacketBuilder(200);
+    c.begin(10, 11, 12);
+    c.append(encodeShutdown(13));
+    const pc = c.finish();
+    const packets = [pa, pb, pc];
+    expect(packets.map((p) => decodePacket(p).verificationTag)).toEqual([3, 6, 12]);
+    const ranges = packets
+      .filter((p) => p.buffer === pa.buffer)
+      .map((p) => [p.byteOffset, p.byteOffset + p.length] as const)
+      .sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBeGreaterThanOrEqual(ranges[i - 1]![1]);
+  });
+
   it('frames chunks, tolerates a missing last padding, rejects bad checksums and lengths', () => {
     const b = new PacketBuilder(200);
     b.begin(1, 2, 3);

@@ -2,6 +2,8 @@
  * Interop with werift-sctp (another TypeScript SCTP, from aiortc's lineage) over an in-memory
  * pipe: ours as initiator and as responder, messages both ways, small and fragmented over many
  * packets, DCEP by hand (werift-sctp has no DCEP of its own), and closing a channel by stream reset.
+ * Ours runs with zero checksums on, as in WebRTC: werift-sctp does not announce RFC 9653, so every
+ * packet must still carry a CRC32c.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +13,7 @@ import {
   encodeDataChannelOpen,
   Ppid,
   SctpAssociation,
+  verifyChecksum,
 } from '../src/index.js';
 import { WeriftPipe } from './support/werift-pipe.js';
 
@@ -19,12 +22,27 @@ afterEach(async () => {
   for (const p of pipes.splice(0)) await p.close();
 });
 
+/** What ours sent to werift in the current test: packets, and how many had a correct CRC32c. */
+const sent = { packets: 0, crcOk: 0 };
+
 async function setUp(oursInitiates: boolean): Promise<WeriftPipe> {
   const ours = new SctpAssociation({
     role: oursInitiates ? 'client' : 'server',
     maxMessageSize: 1 << 20,
     remoteMaxMessageSize: 1 << 20,
+    zeroChecksum: true,
   });
+  sent.packets = 0;
+  sent.crcOk = 0;
+  const poll = ours.pollTransmit.bind(ours);
+  ours.pollTransmit = () => {
+    const p = poll();
+    if (p !== undefined) {
+      sent.packets++;
+      if (verifyChecksum(p)) sent.crcOk++;
+    }
+    return p;
+  };
   const pipe = new WeriftPipe(ours, oursInitiates ? 'server' : 'client');
   pipes.push(pipe);
   const connected = pipe.werift.stateChanged.connected.asPromise();
@@ -75,6 +93,10 @@ describe('interop with werift-sctp', () => {
       }
       const last = got[sizes.length] as Extract<(typeof got)[number], { type: 'message' }>;
       expect([last.binary, new TextDecoder().decode(last.data)]).toEqual([false, 'from werift']);
+      // No RFC 9653 from werift: real checksums only.
+      expect(ours.zeroChecksum).toBe(false);
+      expect(sent.packets).toBeGreaterThan(100);
+      expect(sent.crcOk).toBe(sent.packets);
     }, 30_000);
 
     it(`speaks DCEP to a peer that answers by hand (ours as ${role})`, async () => {

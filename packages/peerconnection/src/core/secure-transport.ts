@@ -81,7 +81,11 @@ export class SecureTransportCore {
   startSctp(options: SctpAssociationOptions, now: number): SctpAssociation {
     this.#now = now;
     if (this.#sctp === undefined) {
-      this.#sctp = new SctpAssociation({ ...options, mtu: options.mtu ?? this.#mtu - DTLS_OVERHEAD });
+      this.#sctp = new SctpAssociation({
+        zeroChecksum: true, // every packet is in a DTLS record: RFC 9653 §6 (CRC32c only if the peer lacks it)
+        ...options,
+        mtu: options.mtu ?? this.#mtu - DTLS_OVERHEAD,
+      });
       if (this.dtls.state === 'connected') this.#sctp.connect(now);
     }
     this.#pump();

@@ -85,7 +85,7 @@ export abstract class AssociationClosing extends AssociationConnection {
     this.t2Deadline = this.now + this.sender.rto.rto;
   }
 
-  /** §8.4: a packet for which there is no association. */
+  /** §8.4: a packet for which there is no association. Answers carry a CRC32c (RFC 9653 §5.2). */
   protected outOfTheBlue(vtag: number, first: number): void {
     this.packetsDropped++;
     if (this.transmits.length >= MAX_STATELESS_REPLIES) return;
@@ -96,10 +96,10 @@ export abstract class AssociationClosing extends AssociationConnection {
       case ChunkType.Error:
         return;
       case ChunkType.ShutdownAck:
-        this.transmits.push(this.standalone(vtag, encodeShutdownComplete(true)));
+        this.transmits.push(this.standalone(vtag, encodeShutdownComplete(true), false));
         return;
       default:
-        this.transmits.push(this.standalone(vtag, encodeAbort(true)));
+        this.transmits.push(this.standalone(vtag, encodeAbort(true), false));
     }
   }
 

@@ -16,7 +16,7 @@ import { encodeParam, ParamType } from '../params/param.js';
 import { encodeStateCookie } from '../params/state-cookie.js';
 import { type CookieContent, makeCookie, openCookie } from './cookie.js';
 import { AssociationCore, MAX_STATELESS_REPLIES } from './core.js';
-import { cookieAction, initParams } from './handshake.js';
+import { cookieAction, initParams, peerAcceptsZeroChecksum } from './handshake.js';
 import { AssociationState } from './state.js';
 
 export abstract class AssociationConnection extends AssociationCore {
@@ -28,6 +28,7 @@ export abstract class AssociationConnection extends AssociationCore {
     }
     this.localTag = this.nonZeroRandom32();
     this.localInitialTsn = this.random32();
+    this.setPeerZeroChecksum(false);
     const init = encodeInit(
       {
         initiateTag: this.localTag,
@@ -36,7 +37,7 @@ export abstract class AssociationConnection extends AssociationCore {
         inboundStreams: this.o.streams,
         initialTsn: this.localInitialTsn,
       },
-      initParams(),
+      initParams(this.o.zeroChecksum),
     );
     const packet = this.standalone(0, init);
     this.transmits.push(packet);
@@ -69,6 +70,7 @@ export abstract class AssociationConnection extends AssociationCore {
       localTsn = this.random32();
     }
     const tie = s === AssociationState.Closed;
+    const zeroChecksum = peerAcceptsZeroChecksum(this.o.zeroChecksum, p.zeroChecksumEdmid);
     const cookie = makeCookie(this.cookieKey, {
       created: this.now,
       lifetime: this.o.cookieLifetime,
@@ -83,8 +85,9 @@ export abstract class AssociationConnection extends AssociationCore {
       peerTieTag: tie ? 0 : this.peerTag,
       peerForwardTsn: p.forwardTsnSupported,
       peerReconfig: p.supportedExtensions.includes(ChunkType.ReConfig),
+      peerZeroChecksum: zeroChecksum,
     });
-    const params = [encodeStateCookie(cookie), ...initParams()];
+    const params = [encodeStateCookie(cookie), ...initParams(this.o.zeroChecksum)];
     // §3.2.1: unknown parameters that ask for it are reported in the INIT ACK.
     for (const u of p.unrecognized) params.push(encodeParam(ParamType.UnrecognizedParameter, u.raw));
     const ack = encodeInitAck(
@@ -97,7 +100,8 @@ export abstract class AssociationConnection extends AssociationCore {
       },
       params,
     );
-    this.transmits.push(this.standalone(init.initiateTag, ack));
+    // RFC 9653 §5.2: the INIT announced zero checksums, so its answer may carry one already.
+    this.transmits.push(this.standalone(init.initiateTag, ack, zeroChecksum));
   }
 
   /** §5.1 C: our INIT was answered. */
@@ -115,6 +119,8 @@ export abstract class AssociationConnection extends AssociationCore {
       p.forwardTsnSupported,
       p.supportedExtensions.includes(ChunkType.ReConfig),
     );
+    // RFC 9653 §5.2: from here on our packets may go without a CRC32c (the COOKIE ECHO excepted).
+    this.setPeerZeroChecksum(peerAcceptsZeroChecksum(this.o.zeroChecksum, p.zeroChecksumEdmid));
     const echo = encodeCookieEcho(p.stateCookie.slice());
     this.control.unshift(echo);
     if (p.unrecognized.length > 0) {
@@ -204,6 +210,7 @@ export abstract class AssociationConnection extends AssociationCore {
       c.peerForwardTsn,
       c.peerReconfig,
     );
+    this.setPeerZeroChecksum(c.peerZeroChecksum);
     if (this.stateValue === AssociationState.Closed) this.stateValue = AssociationState.CookieEchoed;
   }
 

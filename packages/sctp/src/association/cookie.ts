@@ -18,6 +18,7 @@ const SIGNED_LENGTH = 52;
 const MAGIC = 0x50525443;
 const FLAG_FORWARD_TSN = 1;
 const FLAG_RECONFIG = 2;
+const FLAG_ZERO_CHECKSUM = 4;
 
 export interface CookieContent {
   readonly created: number;
@@ -34,6 +35,8 @@ export interface CookieContent {
   readonly peerTieTag: number;
   readonly peerForwardTsn: boolean;
   readonly peerReconfig: boolean;
+  /** The peer's INIT announced zero checksums with the method we use (RFC 9653 §5.2). */
+  readonly peerZeroChecksum: boolean;
 }
 
 function hmac(key: Uint8Array, data: Uint8Array): Uint8Array {
@@ -55,7 +58,13 @@ export function makeCookie(key: Uint8Array, c: CookieContent): Uint8Array {
   writeU32(b, 36, c.localInitialTsn);
   writeU32(b, 40, c.localTieTag);
   writeU32(b, 44, c.peerTieTag);
-  writeU16(b, 48, (c.peerForwardTsn ? FLAG_FORWARD_TSN : 0) | (c.peerReconfig ? FLAG_RECONFIG : 0));
+  writeU16(
+    b,
+    48,
+    (c.peerForwardTsn ? FLAG_FORWARD_TSN : 0) |
+      (c.peerReconfig ? FLAG_RECONFIG : 0) |
+      (c.peerZeroChecksum ? FLAG_ZERO_CHECKSUM : 0),
+  );
   b.set(hmac(key, b.subarray(0, SIGNED_LENGTH)), SIGNED_LENGTH);
   return b;
 }
@@ -81,5 +90,6 @@ export function openCookie(key: Uint8Array, cookie: Uint8Array): CookieContent |
     peerTieTag: readU32(cookie, 44),
     peerForwardTsn: (flags & FLAG_FORWARD_TSN) !== 0,
     peerReconfig: (flags & FLAG_RECONFIG) !== 0,
+    peerZeroChecksum: (flags & FLAG_ZERO_CHECKSUM) !== 0,
   };
 }

@@ -47,6 +47,9 @@ export abstract class AssociationCore {
 
   protected peerReconfig = false;
 
+  /** The peer accepts our zero checksums (RFC 9653 §5.2); see {@link zeroChecksum}. */
+  protected peerZeroChecksum = false;
+
   /** Negotiated stream counts (RFC 9260 §5.1.1). */
   protected outboundStreams = 0;
 
@@ -117,6 +120,7 @@ export abstract class AssociationCore {
     this.o = o;
     this.remoteMaxMessageSize = o.remoteMaxMessageSize;
     o.random(this.cookieKey);
+    this.reader.acceptZeroChecksum = o.zeroChecksum;
     this.builder = new PacketBuilder(o.mtu);
     this.sender = new Sender(
       o.mtu,
@@ -180,6 +184,21 @@ export abstract class AssociationCore {
   /** Largest message we accept (what to advertise in SDP a=max-message-size). */
   get maxMessageSize(): number {
     return this.o.maxMessageSize;
+  }
+
+  /**
+   * Whether zero checksums (RFC 9653) are in effect: both ends announced SCTP over DTLS, so our
+   * packets go without a CRC32c (except INIT and COOKIE ECHO, §5.2). Packets to us may carry a
+   * zero checksum whenever the `zeroChecksum` option is on, whatever the peer announced (§5.3).
+   */
+  get zeroChecksum(): boolean {
+    return this.peerZeroChecksum;
+  }
+
+  /** Records what the peer's INIT or INIT ACK said of zero checksums (RFC 9653 §5.2). */
+  protected setPeerZeroChecksum(accepts: boolean): void {
+    this.peerZeroChecksum = accepts;
+    this.builder.zeroChecksum = accepts;
   }
 
   /** Runs a chunk handler; a chunk that fails to decode is dropped and counted. */
@@ -271,9 +290,19 @@ export abstract class AssociationCore {
     if (this.control.length < MAX_CONTROL_CHUNKS) this.control.push(chunk);
   }
 
-  /** A packet holding one chunk, with the given verification tag. */
-  protected standalone(vtag: number, chunk: Uint8Array): Uint8Array {
+  /**
+   * A packet holding one chunk, with the given verification tag. Its checksum is left zero when
+   * `zero` (by default: it belongs to the association and the peer accepts zero checksums); an
+   * answer to an out-of-the-blue packet, sent with no association, always has a CRC32c (RFC 9653
+   * §5.2), and so do INIT and COOKIE ECHO (see `PacketBuilder.zeroChecksum`).
+   */
+  protected standalone(
+    vtag: number,
+    chunk: Uint8Array,
+    zero = this.peerZeroChecksum && vtag === this.peerTag && this.hasTcb(),
+  ): Uint8Array {
     const b = new PacketBuilder(12 + chunk.length);
+    b.zeroChecksum = zero;
     b.begin(this.o.localPort, this.o.remotePort, vtag);
     b.append(chunk);
     return b.finish();

@@ -40,6 +40,16 @@ export interface SctpAssociationOptions {
    * every loss detected shrinks it, as RFC 9260 §7.2 has it.
    */
   readonly congestionControl?: 'loss-tolerant' | 'reno';
+  /**
+   * Zero checksums (RFC 9653) with Error Detection Method Identifier 1, SCTP over DTLS (§6):
+   * announce in INIT and INIT ACK that packets to us may carry a zero checksum, and send ours
+   * without a CRC32c once the peer announced the same. Only for packets that come out of, and go
+   * into, DTLS records (RFC 8261): DTLS then protects their integrity better than the CRC32c
+   * would (RFC 9653 §3). A packet with a correct CRC32c is always accepted; a peer that does not
+   * announce it (werift-sctp, Chromium) gets CRC32c. Default false; the WebRTC peer connection
+   * turns it on.
+   */
+  readonly zeroChecksum?: boolean;
   /** Source of randomness for tags, initial TSNs and the cookie key (default node:crypto). */
   readonly random?: (out: Uint8Array) => void;
 }
@@ -63,6 +73,7 @@ export interface ResolvedOptions {
   readonly maxInitRetransmissions: number;
   readonly cookieLifetime: number;
   readonly congestionControl: 'loss-tolerant' | 'reno';
+  readonly zeroChecksum: boolean;
   readonly random: (out: Uint8Array) => void;
 }
 
@@ -103,6 +114,7 @@ export function resolveOptions(o: SctpAssociationOptions): ResolvedOptions {
     maxInitRetransmissions: check('maxInitRetransmissions', o.maxInitRetransmissions ?? 8, 1, 1000),
     cookieLifetime: check('cookieLifetime', o.cookieLifetime ?? 60000, 1, 2 ** 31),
     congestionControl: o.congestionControl === 'reno' ? 'reno' : 'loss-tolerant',
+    zeroChecksum: o.zeroChecksum === true,
     random: o.random ?? ((out) => randomFillSync(out)),
   };
 }

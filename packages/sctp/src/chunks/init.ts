@@ -16,6 +16,7 @@ import {
   unknownParamAction,
 } from '../params/param.js';
 import { decodeSupportedExtensions } from '../params/supported-extensions.js';
+import { decodeZeroChecksumAcceptable } from '../params/zero-checksum-acceptable.js';
 import { ChunkType, expectLength, newChunk } from './chunk.js';
 
 export const INIT_FIXED_LENGTH = 20;
@@ -35,6 +36,13 @@ export interface InitParams {
   readonly stateCookie: Uint8Array | undefined;
   readonly supportedExtensions: readonly number[];
   readonly forwardTsnSupported: boolean;
+  /**
+   * The Error Detection Method Identifier of a Zero Checksum Acceptable parameter (RFC 9653 §4):
+   * the sender accepts packets with a zero checksum under that method. Undefined when absent or
+   * malformed (a wrong length is skipped like the unknown type it would be to an older peer, so
+   * the peer simply gets CRC32c; the first well-formed one counts if it is repeated).
+   */
+  readonly zeroChecksumEdmid: number | undefined;
   /** Unknown parameters whose type asks to be reported (upper bits 01 or 11). */
   readonly unrecognized: readonly RawParam[];
 }
@@ -50,12 +58,14 @@ const KNOWN_INIT_PARAMS = new Set<number>([
   ParamType.SupportedExtensions,
   ParamType.ForwardTsnSupported,
   ParamType.UnrecognizedParameter,
+  ParamType.ZeroChecksumAcceptable,
 ]);
 
 export function readInitParams(params: readonly RawParam[]): InitParams {
   let stateCookie: Uint8Array | undefined;
   let supportedExtensions: number[] = [];
   let forwardTsnSupported = false;
+  let zeroChecksumEdmid: number | undefined;
   const unrecognized: RawParam[] = [];
   for (const p of params) {
     if (!KNOWN_INIT_PARAMS.has(p.type)) {
@@ -70,8 +80,20 @@ export function readInitParams(params: readonly RawParam[]): InitParams {
     else if (p.type === ParamType.SupportedExtensions)
       supportedExtensions = decodeSupportedExtensions(p.value);
     else if (p.type === ParamType.ForwardTsnSupported) forwardTsnSupported = true;
+    else if (p.type === ParamType.ZeroChecksumAcceptable && zeroChecksumEdmid === undefined) {
+      zeroChecksumEdmid = readEdmid(p);
+    }
   }
-  return { stateCookie, supportedExtensions, forwardTsnSupported, unrecognized };
+  return { stateCookie, supportedExtensions, forwardTsnSupported, zeroChecksumEdmid, unrecognized };
+}
+
+function readEdmid(p: RawParam): number | undefined {
+  try {
+    return decodeZeroChecksumAcceptable(p.value, p.offset);
+  } catch (e) {
+    if (e instanceof SctpParseError) return undefined;
+    throw e;
+  }
 }
 
 export function encodeInitLike(

@@ -8,6 +8,7 @@
 import { pad4, readU16, readU32 } from '../bytes.js';
 import { SctpParseError } from '../errors.js';
 import { packetChecksum, readChecksum } from './checksum.js';
+import { checksumFieldIsZero, requiresCrc32c } from './zero-checksum.js';
 
 export const COMMON_HEADER_LENGTH = 12;
 export const CHUNK_HEADER_LENGTH = 4;
@@ -45,10 +46,17 @@ export class PacketReader {
   flags = new Uint8Array(64);
   offsets = new Int32Array(64);
   lengths = new Int32Array(64);
+  /**
+   * We announced that we accept zero checksums (RFC 9653 §5.1): a packet whose checksum field is
+   * zero is then taken without computing its CRC32c (§5.3), unless it is one that must carry a
+   * correct one (INIT, COOKIE ECHO: §5.2). A non-zero field is verified as always.
+   */
+  acceptZeroChecksum = false;
 
   /**
-   * Checks length, checksum (unless `verify` is false) and chunk framing. Throws
-   * SctpParseError; on success the header fields and chunk arrays describe `packet`.
+   * Checks length, checksum (unless `verify` is false; see also {@link acceptZeroChecksum}) and
+   * chunk framing. Throws SctpParseError; on success the header fields and chunk arrays describe
+   * `packet`.
    */
   parse(packet: Uint8Array, verify = true): void {
     this.count = 0;
@@ -57,8 +65,12 @@ export class PacketReader {
       throw new SctpParseError('TRUNCATED', 'packet', 0, `${n} bytes is shorter than a header and one chunk`);
     }
     if (n > MAX_PACKET_LENGTH) throw new SctpParseError('BAD_LENGTH', 'packet', 0, `${n} bytes is too large`);
-    if (verify && packetChecksum(packet) !== readChecksum(packet)) {
+    const zero = verify && this.acceptZeroChecksum && checksumFieldIsZero(packet);
+    if (verify && !zero && packetChecksum(packet) !== readChecksum(packet)) {
       throw new SctpParseError('BAD_CHECKSUM', 'checksum', 8, 'CRC32c mismatch');
+    }
+    if (zero && requiresCrc32c(packet) && packetChecksum(packet) !== 0) {
+      throw new SctpParseError('BAD_CHECKSUM', 'checksum', 8, 'zero, in a packet that must carry a CRC32c');
     }
     let o = COMMON_HEADER_LENGTH;
     let count = 0;

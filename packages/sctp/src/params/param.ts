@@ -27,6 +27,8 @@ export const ParamType = {
   AddOutgoingStreamsRequest: 17,
   /** RFC 6525 §4.6. */
   AddIncomingStreamsRequest: 18,
+  /** RFC 9653 §4. */
+  ZeroChecksumAcceptable: 0x8001,
   /** RFC 5061 §4.2.7. */
   SupportedExtensions: 0x8008,
   /** RFC 3758 §3.1. */
