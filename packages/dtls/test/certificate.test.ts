@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import {
   assertFingerprint,
@@ -102,6 +103,14 @@ describe('generateCertificate', () => {
     expect(
       verifySignature(certificatePublicKey(rsa.der), 0x0401, data, signData(rsa.privateKey, 0x0401, data)),
     ).toBe(true);
+  });
+
+  it('keeps the public point of a generated key, d·G, as the certificate carries it', () => {
+    const key = ecdsa.privateKey;
+    if (key.type !== 'ecdsa-p256') throw new Error('expected an ECDSA key');
+    expect([...key.publicKey]).toEqual([...p256.getPublicKey(key.scalar, false)]);
+    const spki = certificatePublicKey(ecdsa.der);
+    expect(spki.type === 'ecdsa-p256' && [...spki.point]).toEqual([...key.publicKey]);
   });
 
   it('honours validity options and refuses nonsense', async () => {

@@ -72,8 +72,11 @@ function checkRsaBits(bits: number | undefined, code: 'BAD_KEY' | 'UNSUPPORTED_C
   return bits;
 }
 
-/** Imports a PKCS#8 DER private key (EC P-256 or RSA). Throws `DtlsError('BAD_KEY')` otherwise. */
-export function importSigningKey(pkcs8: Uint8Array): SigningKey {
+/**
+ * Imports a PKCS#8 DER private key (EC P-256 or RSA). Throws `DtlsError('BAD_KEY')` otherwise.
+ * `fresh`: the key was generated in this process just now (its public point needs no check).
+ */
+export function importSigningKey(pkcs8: Uint8Array, fresh = false): SigningKey {
   let keyObject: KeyObject;
   try {
     keyObject = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
@@ -92,7 +95,20 @@ export function importSigningKey(pkcs8: Uint8Array): SigningKey {
     try {
       const jwk = keyObject.export({ format: 'jwk' });
       const scalar = leftPad(fromBase64Url(jwk.d), 32);
-      return { type: 'ecdsa-p256', scalar, publicKey: p256.getPublicKey(scalar, false), pkcs8: copy };
+      let publicKey: Uint8Array;
+      if (fresh) {
+        // A key node:crypto just generated: its point is d·G, and computing that again in
+        // JavaScript cost a millisecond or more on the path of every RTCPeerConnection that
+        // makes its own certificate.
+        publicKey = new Uint8Array(65);
+        publicKey[0] = 0x04;
+        publicKey.set(leftPad(fromBase64Url(jwk.x), 32), 1);
+        publicKey.set(leftPad(fromBase64Url(jwk.y), 32), 33);
+      } else {
+        // A stored key may carry any point beside its scalar: derive the one that signs.
+        publicKey = p256.getPublicKey(scalar, false);
+      }
+      return { type: 'ecdsa-p256', scalar, publicKey, pkcs8: copy };
     } catch (cause) {
       throw new DtlsError('BAD_KEY', AlertDescription.internal_error, `unusable EC key: ${String(cause)}`);
     }
@@ -197,7 +213,7 @@ export async function generateCertificateKeyPair(
     type === 'ecdsa-p256'
       ? ({ name: 'ECDSA', hash: 'SHA-256' } as webcrypto.EcdsaParams)
       : ({ name: 'RSASSA-PKCS1-v1_5' } as webcrypto.Algorithm);
-  return { keys, signingKey: importSigningKey(pkcs8), algorithm: signingAlgorithm };
+  return { keys, signingKey: importSigningKey(pkcs8, true), algorithm: signingAlgorithm };
 }
 
 /** The WebCrypto implementation @peculiar/x509 should use (node's, rather than a global it may not find). */
