@@ -29,10 +29,15 @@ describe('benchmark suites', async () => {
       it(`${suite.name} / ${c.name}`, { timeout: 180_000 }, async () => {
         const r = await measureScenario(suite, c, { rounds: 1, warmupTrials: 0 });
         expect(r.ours.samples).toHaveLength(1);
-        if (c.theirs !== undefined) expect(r.ratio?.median).toBeGreaterThan(0);
         expect(r.peers).toHaveLength((c.theirs === undefined ? 0 : 1) + (c.peers?.length ?? 0));
-        for (const p of r.peers) expect(p.ratio.median).toBeGreaterThan(0);
-        if (c.ceiling !== undefined) expect(r.ofCeiling?.median).toBeGreaterThan(0);
+        // Memory of two pairs is within the process's own noise (RSS can even shrink between
+        // the two readings), so a ratio of it may be 0, negative, infinite or 0/0: here only the
+        // plumbing counts. Times and rates are positive whatever the machine.
+        const sane = (x: number | undefined) =>
+          c.unit === 'B' ? expect(typeof x).toBe('number') : expect(x).toBeGreaterThan(0);
+        if (c.theirs !== undefined) sane(r.ratio?.median);
+        for (const p of r.peers) sane(p.ratio.median);
+        if (c.ceiling !== undefined) sane(r.ofCeiling?.median);
       });
     }
   }
