@@ -221,7 +221,7 @@ export class IceAgent {
       const ufrag = candidateExtension(candidate, 'ufrag');
       if (
         ufrag !== undefined &&
-        !this.a.retiredUfrags.has(ufrag) &&
+        this.a.retiredUfrags?.has(ufrag) !== true &&
         !this.a.generations.some((g) => g.remote?.ufrag === ufrag)
       ) {
         // A generation of the peer whose credentials have not arrived yet (its restart): kept

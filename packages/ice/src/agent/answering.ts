@@ -287,7 +287,7 @@ export function processCheck(
   let pair = gen.checklist.find(key);
   if (pair === undefined) {
     if (a.lite) {
-      pair = new CandidatePair(`CP${++a.seq}`, local, remote, gen.index, a.role, true, gen.signalled);
+      pair = new CandidatePair(`CP${++a.seq}`, local, remote, gen.index, a.role, true, gen);
       if (gen.checklist.add(pair, (victim) => pairRemoved(a, victim)) === 'over-cap') {
         a.stats.droppedOverCap++;
         return;

@@ -274,7 +274,7 @@ function checkSucceeded(
   else {
     valid =
       gen.checklist.findConstructed(local.id, pair.remote.key) ??
-      new CandidatePair(`CP${++a.seq}`, local, pair.remote, gen.index, a.role, false, gen.signalled);
+      new CandidatePair(`CP${++a.seq}`, local, pair.remote, gen.index, a.role, false, gen);
     valid.setState('succeeded');
     if (rtt !== undefined) valid.setRtt(rtt);
     gen.checklist.addConstructed(valid);

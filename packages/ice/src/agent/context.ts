@@ -11,7 +11,7 @@ import { onRelayData } from './answering.js';
 import type { LocalCandidate, SendPath } from './candidates.js';
 import { Consent } from './consent.js';
 import { checkCredentials, generateCredentials, randomTieBreaker } from './credentials.js';
-import { Gatherer } from './gathering.js';
+import { type CandidateError, Gatherer, type GatheringHost } from './gathering.js';
 import { Generation } from './generation.js';
 import { Nominator } from './nomination.js';
 import type { CandidatePair } from './pair.js';
@@ -20,6 +20,7 @@ import { Queue } from './queue.js';
 import { onRelayClosed, pathLost } from './selection.js';
 import { IceMessages } from './stun-messages.js';
 import { Transactions } from './transactions.js';
+import type { TurnRelay } from './turn-relay.js';
 import type {
   IceAgentOptions,
   IceAgentStats,
@@ -79,8 +80,8 @@ export class AgentContext {
   readonly receiving = new Map<string, CandidatePair>();
   /** Remote candidates of a peer generation whose credentials are still to come. */
   readonly future: IceCandidate[] = [];
-  /** Remote ufrags of generations gone: their late candidates are ignored, not kept. */
-  readonly retiredUfrags = new Set<string>();
+  /** Remote ufrags of generations gone: their late candidates are ignored, not kept. Created by the first restart. */
+  retiredUfrags: Set<string> | undefined;
   readonly transmits = new Queue<IceTransmit>();
   readonly events = new Queue<IceEvent>();
   connState: IceConnectionState = 'new';
@@ -144,22 +145,7 @@ export class AgentContext {
       MAX_TRANSACTIONS,
     );
     this.gatherer = new Gatherer(
-      {
-        newLocalId: () => `L${++this.seq}`,
-        transmit: (socketId, destination, data) => this.pushTransmit({ socketId, destination, data }),
-        localCandidate: (c, now) => onLocalCandidate(this, c, now),
-        candidateError: (e) => onCandidateError(this, e),
-        relayData: (relay, peer, data, now) => onRelayData(this, relay, peer, data, now),
-        relayClosed: (relay, now) => onRelayClosed(this, relay, now),
-        relayRefused: (relay, peers, now) =>
-          pathLost(
-            this,
-            (path) => path.relay === relay,
-            now,
-            (remote) => peers.some((p) => p.address === remote.address),
-          ),
-        gatheringState: (state) => this.setGathering(state),
-      },
+      new AgentGatheringHost(this),
       {
         servers: options.servers ?? [],
         lite: this.lite,
@@ -217,5 +203,50 @@ export class AgentContext {
     if (this.gatherState === state) return;
     this.gatherState = state;
     this.emit({ type: 'gathering-state', state });
+  }
+}
+
+/**
+ * The gatherer's view of the agent, as methods on one small object rather than a closure per
+ * callback: every idle agent holds one, so it is kept to a single allocation.
+ */
+class AgentGatheringHost implements GatheringHost {
+  constructor(private readonly a: AgentContext) {}
+
+  newLocalId(): string {
+    return `L${++this.a.seq}`;
+  }
+
+  transmit(socketId: number, destination: TransportAddress, data: Uint8Array): void {
+    this.a.pushTransmit({ socketId, destination, data });
+  }
+
+  localCandidate(c: LocalCandidate, now: number): void {
+    onLocalCandidate(this.a, c, now);
+  }
+
+  candidateError(e: CandidateError): void {
+    onCandidateError(this.a, e);
+  }
+
+  relayData(relay: TurnRelay, peer: TransportAddress, data: Uint8Array, now: number): void {
+    onRelayData(this.a, relay, peer, data, now);
+  }
+
+  relayClosed(relay: TurnRelay, now: number): void {
+    onRelayClosed(this.a, relay, now);
+  }
+
+  relayRefused(relay: TurnRelay, peers: readonly TransportAddress[], now: number): void {
+    pathLost(
+      this.a,
+      (path) => path.relay === relay,
+      now,
+      (remote) => peers.some((p) => p.address === remote.address),
+    );
+  }
+
+  gatheringState(state: IceGatheringState): void {
+    this.a.setGathering(state);
   }
 }

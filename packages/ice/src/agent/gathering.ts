@@ -99,12 +99,14 @@ export class Gatherer {
   private ended = false;
   private closed = false;
   private readonly requests: Transactions<SrflxRequest>;
-  /** Server addresses with a Binding request in flight, to tell their responses from peers' datagrams. */
-  private readonly serverKeys = new Map<string, number>();
+  /**
+   * Server addresses with a Binding request in flight, to tell their responses from peers'
+   * datagrams. Created on first use, as `closedSockets` is: most agents never need either.
+   */
+  private serverKeys: Map<string, number> | undefined;
   private nextRelayId = 1;
-  /** Relays whose output is being moved right now (see flushRelay). */
-  private readonly flushing = new Set<TurnRelay>();
-  private readonly closedSockets = new Set<number>();
+  /** Sockets the adapter reported closed (socketClosed). */
+  private closedSockets: Set<number> | undefined;
 
   constructor(
     private readonly host: GatheringHost,
@@ -261,7 +263,7 @@ export class Gatherer {
    * anything from a TURN server we hold an allocation with on this socket), false for the agent.
    */
   handleServerInput(entry: SocketEntry, from: TransportAddress, bytes: Uint8Array, now: number): boolean {
-    if (this.serverKeys.has(addressKey(from)) && bytes.length >= 20 && (bytes[0] as number) <= 3) {
+    if (this.serverKeys?.has(addressKey(from)) === true && bytes.length >= 20 && (bytes[0] as number) <= 3) {
       const m = tryDecode(bytes);
       if (
         m !== undefined &&
@@ -370,7 +372,7 @@ export class Gatherer {
 
   /** Whether the adapter reported this socket closed. */
   isClosed(socketId: number): boolean {
-    return this.closedSockets.size > 0 && this.closedSockets.has(socketId);
+    return this.closedSockets?.has(socketId) === true;
   }
 
   /**
@@ -379,6 +381,7 @@ export class Gatherer {
    * are dropped, and gathering may complete.
    */
   socketClosed(entry: SocketEntry, now: number): void {
+    this.closedSockets ??= new Set();
     if (this.closedSockets.has(entry.socket.id)) return;
     this.closedSockets.add(entry.socket.id);
     this.requests.removeWhere((t) => {
@@ -398,7 +401,7 @@ export class Gatherer {
     if (this.closed) return;
     this.closed = true;
     this.requests.clear();
-    this.serverKeys.clear();
+    this.serverKeys = undefined;
     for (const relay of this.relays) {
       if (relay.state === 'allocating' || relay.state === 'allocated') {
         relay.client.close(now);
@@ -412,14 +415,13 @@ export class Gatherer {
    * event handler sending through the relay) return at once: the outer loop picks their output up.
    */
   flushRelay(relay: TurnRelay, now: number): void {
-    if (this.flushing.has(relay)) return;
-    this.flushing.add(relay);
+    if (relay.flushing) return;
+    relay.flushing = true;
     try {
       for (;;) {
         let moved = false;
         for (let t = relay.client.pollTransmit(); t !== undefined; t = relay.client.pollTransmit()) {
-          if (!this.closedSockets.has(relay.socketId))
-            this.host.transmit(relay.socketId, t.destination, t.data);
+          if (!this.isClosed(relay.socketId)) this.host.transmit(relay.socketId, t.destination, t.data);
           moved = true;
         }
         const e = relay.client.pollEvent();
@@ -430,7 +432,7 @@ export class Gatherer {
         this.relayEvent(relay, e, now);
       }
     } finally {
-      this.flushing.delete(relay);
+      relay.flushing = false;
     }
   }
 
@@ -501,9 +503,11 @@ export class Gatherer {
 
   private countServer(server: TransportAddress, delta: number): void {
     const key = addressKey(server);
-    const n = (this.serverKeys.get(key) ?? 0) + delta;
-    if (n <= 0) this.serverKeys.delete(key);
-    else this.serverKeys.set(key, n);
+    this.serverKeys ??= new Map();
+    const keys = this.serverKeys;
+    const n = (keys.get(key) ?? 0) + delta;
+    if (n <= 0) keys.delete(key);
+    else keys.set(key, n);
   }
 
   private checkComplete(): void {

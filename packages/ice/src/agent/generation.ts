@@ -52,7 +52,7 @@ export class Generation {
   }
 
   /** A local candidate as this generation signals it (with `generation` and `ufrag`); prflx ones as they are. */
-  readonly signalled = (c: LocalCandidate): IceCandidate => {
+  signalled(c: LocalCandidate): IceCandidate {
     if (!c.signalled) return c.candidate;
     let s = this.signalledCache.get(c.id);
     if (s === undefined) {
@@ -60,7 +60,7 @@ export class Generation {
       this.signalledCache.set(c.id, s);
     }
     return s;
-  };
+  }
 
   /** USERNAME of our checks: "remote ufrag:local ufrag" (RFC 8445 §7.2.2). */
   get username(): string {

@@ -26,6 +26,11 @@ export function pairPriority(role: IceRole, localPriority: number, remotePriorit
   return (min << 32n) + 2n * max + (g > d ? 1n : 0n);
 }
 
+/** Builds the signalled form of a local candidate (a Generation: with its `ufrag` and `generation`). */
+export interface CandidateSignaller {
+  signalled(c: LocalCandidate): IceCandidate;
+}
+
 export class CandidatePair {
   state: CandidatePairState = 'frozen';
   priority: bigint;
@@ -75,8 +80,8 @@ export class CandidatePair {
     readonly generation: number,
     role: IceRole,
     checked: boolean,
-    /** Builds the signalled form of the local candidate for this pair's generation. */
-    private readonly signalledLocal: (c: LocalCandidate) => IceCandidate,
+    /** This pair's generation, which builds the signalled form of the local candidate. */
+    private readonly signaller: CandidateSignaller,
   ) {
     this.checked = checked;
     this.key = `${local.path.key}|${remote.key}`;
@@ -119,7 +124,7 @@ export class CandidatePair {
   info(): CandidatePairInfo {
     this.cachedInfo ??= {
       id: this.id,
-      local: this.signalledLocal(this.local),
+      local: this.signaller.signalled(this.local),
       remote: this.remote.candidate,
       state: this.state,
       nominated: this.nominated,

@@ -58,7 +58,7 @@ export function formPair(
   if (local.path.relay?.isRefused(remote.address)) return undefined;
   // §8.1.2: once the controlling agent's nomination succeeded, the checklist is done.
   if (nominationDone(a, gen)) return undefined;
-  const pair = new CandidatePair(`CP${++a.seq}`, local, remote, gen.index, a.role, true, gen.signalled);
+  const pair = new CandidatePair(`CP${++a.seq}`, local, remote, gen.index, a.role, true, gen);
   if (gen.checklist.add(pair, (victim) => pairRemoved(a, victim)) === 'over-cap') {
     a.stats.droppedOverCap++;
     return undefined;

@@ -81,6 +81,7 @@ export function switchRole(a: AgentContext, role: IceRole, _now: number): void {
 export function dropGeneration(a: AgentContext, g: Generation): void {
   a.checks.removeWhere((t) => t.context.gen === g);
   if (g.remote !== undefined) {
+    a.retiredUfrags ??= new Set();
     if (a.retiredUfrags.size >= 16) a.retiredUfrags.clear();
     a.retiredUfrags.add(g.remote.ufrag);
   }

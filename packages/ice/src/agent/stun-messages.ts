@@ -1,7 +1,8 @@
 /**
  * The STUN messages of ICE: connectivity checks (RFC 8445 §7.2.4, §7.1.1-7.1.2), their success
  * and error responses (§7.3), and the plain Binding request of server-reflexive gathering
- * (§5.1.1.2). Built with one reusable StunWriter; every result is a copy that outlives it.
+ * (§5.1.1.2). Built with one StunWriter shared by every agent (each message is written and
+ * copied out synchronously), so an agent holds no buffer of its own; every result is a copy.
  */
 import {
   AttributeType,
@@ -36,14 +37,14 @@ export interface CheckRequest {
   readonly controlled: bigint | undefined;
 }
 
-export class IceMessages {
-  private readonly writer = new StunWriter(512);
+const writer = new StunWriter(512);
 
+export class IceMessages {
   constructor(private readonly software: string | undefined) {}
 
   /** RFC 8445 §7.2.4: a Binding request with the ICE attributes, MESSAGE-INTEGRITY and FINGERPRINT. */
   check(p: CheckParams): Uint8Array {
-    const w = this.writer.reset(StunMethod.Binding, StunClass.Request);
+    const w = writer.reset(StunMethod.Binding, StunClass.Request);
     w.addText(AttributeType.Username, p.username);
     if (p.role === 'controlling') w.addUint64(AttributeType.IceControlling, p.tieBreaker);
     else w.addUint64(AttributeType.IceControlled, p.tieBreaker);
@@ -57,7 +58,7 @@ export class IceMessages {
 
   /** RFC 8445 §7.3.1: success response: XOR-MAPPED-ADDRESS = the request's source, signed with our password. */
   success(request: StunMessage, mapped: TransportAddress, key: Uint8Array): Uint8Array {
-    const w = this.writer.reset(StunMethod.Binding, StunClass.SuccessResponse, request.transactionId);
+    const w = writer.reset(StunMethod.Binding, StunClass.SuccessResponse, request.transactionId);
     w.addXorAddress(AttributeType.XorMappedAddress, mapped);
     if (this.software !== undefined) w.addText(AttributeType.Software, this.software);
     w.addMessageIntegrity(key);
@@ -76,7 +77,7 @@ export class IceMessages {
     key?: Uint8Array,
     unknown?: number[],
   ): Uint8Array {
-    const w = this.writer.reset(request.method, StunClass.ErrorResponse, request.transactionId);
+    const w = writer.reset(request.method, StunClass.ErrorResponse, request.transactionId);
     w.addErrorCode(code, reason);
     if (unknown !== undefined && unknown.length > 0) w.addUnknownAttributes(unknown);
     if (this.software !== undefined) w.addText(AttributeType.Software, this.software);
@@ -87,7 +88,7 @@ export class IceMessages {
 
   /** RFC 8445 §5.1.1.2 / RFC 8489 §6.1: a plain Binding request to a STUN server, with FINGERPRINT. */
   binding(): Uint8Array {
-    const w = this.writer.reset(StunMethod.Binding, StunClass.Request);
+    const w = writer.reset(StunMethod.Binding, StunClass.Request);
     if (this.software !== undefined) w.addText(AttributeType.Software, this.software);
     w.addFingerprint();
     return w.finishCopy();

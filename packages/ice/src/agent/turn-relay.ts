@@ -18,6 +18,8 @@ export class TurnRelay {
   state: RelayState = 'allocating';
   /** The relayed local candidate, once allocated. */
   local: LocalCandidate | undefined;
+  /** Its output is being moved right now (Gatherer.flushRelay, which must not re-enter). */
+  flushing = false;
   private readonly permitted = new Set<string>();
   /** Peer IPs the server refused a permission for (403 and the like): nothing is sent to them. */
   private readonly refused = new Set<string>();

@@ -82,7 +82,7 @@ export interface NodeIceAgentEvents {
 /** How long close() waits for its final datagrams to leave (they normally take well under 1 ms). */
 const FINAL_SEND_WAIT = 200;
 
-type Listeners = { [K in keyof NodeIceAgentEvents]: Set<NodeIceAgentEvents[K]> };
+type Listeners = { [K in keyof NodeIceAgentEvents]?: Set<NodeIceAgentEvents[K]> };
 
 /** Resolves server URLs to the IceServer entries the sans-IO agent takes (names via DNS). */
 export async function resolveIceServers(configs: readonly IceServerConfig[]): Promise<IceServer[]> {
@@ -109,17 +109,11 @@ export async function resolveIceServers(configs: readonly IceServerConfig[]): Pr
 export class NodeIceAgent {
   /** The sans-IO core, for its state, pairs and counters. */
   agent: IceAgent | undefined;
-  private readonly listeners: Listeners = {
-    candidate: new Set(),
-    'gathering-state': new Set(),
-    state: new Set(),
-    'selected-pair': new Set(),
-    'role-changed': new Set(),
-    'candidate-error': new Set(),
-    data: new Set(),
-  };
+  /** A set per event once something listens to it: an idle agent with no listeners holds none. */
+  private readonly listeners: Listeners = {};
   private readonly udp = new Map<number, Socket>();
-  private readonly streams = new Map<number, TurnSocket>();
+  /** Streams to TCP/TLS TURN servers, created with the first one. */
+  private streams: Map<number, TurnSocket> | undefined;
   private nextSocketId = 1;
   private driver: TimerDriver | undefined;
   private mdns: Promise<MdnsService> | undefined;
@@ -132,15 +126,23 @@ export class NodeIceAgent {
   constructor(private readonly options: NodeIceAgentOptions) {}
 
   on<K extends keyof NodeIceAgentEvents>(event: K, listener: NodeIceAgentEvents[K]): () => void {
-    this.listeners[event].add(listener);
-    return () => this.listeners[event].delete(listener);
+    const listeners: { [P in K]?: Set<NodeIceAgentEvents[P]> } = this.listeners;
+    let set = listeners[event];
+    if (set === undefined) {
+      set = new Set();
+      listeners[event] = set;
+    }
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   private emit<K extends keyof NodeIceAgentEvents>(
     event: K,
     ...args: Parameters<NodeIceAgentEvents[K]>
   ): void {
-    for (const l of this.listeners[event]) (l as (...a: Parameters<NodeIceAgentEvents[K]>) => void)(...args);
+    const set = this.listeners[event];
+    if (set === undefined) return;
+    for (const l of set) (l as (...a: Parameters<NodeIceAgentEvents[K]>) => void)(...args);
   }
 
   private core(): IceAgent {
@@ -216,6 +218,7 @@ export class NodeIceAgent {
           tls: this.options.tls,
         });
         const id = this.nextSocketId++;
+        this.streams ??= new Map();
         this.streams.set(id, stream);
         stream.onData((bytes) => {
           core.handleInput(id, stream.remote, bytes, now());
@@ -307,7 +310,7 @@ export class NodeIceAgent {
     }
     this.driver?.stop();
     await Promise.all([...this.udp.values()].map((s) => closeUdp(s)));
-    await Promise.all([...this.streams.values()].map((s) => s.close()));
+    if (this.streams !== undefined) await Promise.all([...this.streams.values()].map((s) => s.close()));
     if (this.mdns !== undefined) await (await this.mdns).close();
   }
 
@@ -341,7 +344,7 @@ export class NodeIceAgent {
               udp.send(t.data, t.destination.port, t.destination.address, () => resolve()),
             ),
           );
-      } else void this.streams.get(t.socketId)?.write(t.data, false);
+      } else void this.streams?.get(t.socketId)?.write(t.data, false);
     }
     for (let e = core.pollEvent(); e !== undefined; e = core.pollEvent()) {
       switch (e.type) {
