@@ -17,12 +17,11 @@
  *   turn interface enumeration off and name 127.0.0.1 in `additionalHostAddresses`.
  */
 import type { Socket } from 'node:dgram';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { NodeIceAgent, type NodeIceAgentOptions, parseCandidate, serializeCandidate } from '@purertc/ice';
 import { Candidate, Connection, type IceOptions } from 'werift';
 import { bindBare, closeBare } from '../bare-udp.js';
 import type { Suite } from '../harness.js';
+import { collectGarbage, settle, within } from '../trial-helpers.js';
 import { packageVersion } from '../versions.js';
 
 const LOOPBACK = '127.0.0.1';
@@ -45,41 +44,6 @@ PAYLOAD[0] = 0x17;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-let gcFunction: (() => void) | undefined;
-
-/** A full collection: `gc` is not exposed under tsx, so expose it in a fresh context. */
-function collectGarbage(): void {
-  if (gcFunction === undefined) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed !== undefined) gcFunction = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      gcFunction = runInNewContext('gc') as () => void;
-    }
-  }
-  gcFunction();
-}
-
-/** Lets pending callbacks (socket closes, resolved gathers) run. */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
-}
-
-/** `p`, or a rejection after `ms`; the timer never outlives the race. */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: not done after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function samePayload(data: Uint8Array): boolean {
   return Buffer.compare(Buffer.from(data.buffer, data.byteOffset, data.byteLength), PAYLOAD) === 0;

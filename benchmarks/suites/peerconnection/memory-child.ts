@@ -15,9 +15,10 @@
  * Prints one JSON line, {"heap": B per pair, "rss": B per pair}, closes everything and exits.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { collectGarbage, settle, within } from '../../trial-helpers.js';
 import { loadPeer } from './loaders.js';
 import { LOOPBACK, type PeerKind } from './peers.js';
-import { collectGarbage, connectPair, type MemoryFigures, type Pair, settle, within } from './scenarios.js';
+import { connectPair, type MemoryFigures, type Pair } from './scenarios.js';
 
 const BATCH = 10;
 

@@ -13,10 +13,11 @@ import type { Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { bindBare, closeBare } from '../../bare-udp.js';
 import { activeResources } from '../../harness.js';
+import { collectGarbage, within } from '../../trial-helpers.js';
 import { sendBare } from './bare-transfer.js';
 import type { CandidateInit, Channel, Connection, PeerKind } from './peers.js';
 import type { FromChild, ToChild } from './remote-messages.js';
-import { CONNECT_DEADLINE_MS, collectGarbage, quiesce, tsxChildArgs, within } from './scenarios.js';
+import { CONNECT_DEADLINE_MS, quiesce, tsxChildArgs } from './scenarios.js';
 import { CandidateInbox, forwardLoopbackCandidates, opened } from './signaling.js';
 import { PacedSender, STALL_MS, type WaterMarks, watchStall } from './transfer.js';
 

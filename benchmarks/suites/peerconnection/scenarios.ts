@@ -8,10 +8,9 @@ import type { Socket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { bindBare, closeBare } from '../../bare-udp.js';
 import { activeResources } from '../../harness.js';
+import { collectGarbage, settle, within } from '../../trial-helpers.js';
 import { receiveBare, sendBare } from './bare-transfer.js';
 import {
   type Channel,
@@ -33,41 +32,6 @@ export const CONNECT_DEADLINE_MS = 10_000;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-let gcFunction: (() => void) | undefined;
-
-/** A full collection: `gc` is not exposed under tsx, so expose it in a fresh context. */
-export function collectGarbage(): void {
-  if (gcFunction === undefined) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed !== undefined) gcFunction = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      gcFunction = runInNewContext('gc') as () => void;
-    }
-  }
-  gcFunction();
-}
-
-/** Lets pending callbacks (socket closes, resolved promises) run. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
-}
-
-/** `p`, or a rejection after `ms`; the timer never outlives the race. */
-export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: not done after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Waits (untimed) until the sockets and timers counted at `before` are all that is left: werift
