@@ -13,25 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../packages/peerconnection/test/support/chromium.js';
 import { type ChatServer, startChatServer } from '../browser-chat/chat-server.js';
 
-const CHROMIUM = process.env['PURERTC_CHROMIUM'] ?? '/usr/bin/chromium';
-/** docs/real-peers.md; --allow-loopback-in-peer-connection is the one that matters here. */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
-
-const available = existsSync(CHROMIUM);
+const available = existsSync(CHROMIUM_PATH);
 const inCi = process.env['CI'] !== undefined;
 
 describe('browser chat: Chromium <-> our RTCPeerConnection', () => {
@@ -53,9 +38,9 @@ describe('browser chat: Chromium <-> our RTCPeerConnection', () => {
       profile = mkdtempSync(join(tmpdir(), 'purertc-browser-chat-'));
       const { chromium } = await import('playwright-core');
       context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS],
       });
       page = context.pages()[0] ?? (await context.newPage());
       page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -75,7 +60,7 @@ describe('browser chat: Chromium <-> our RTCPeerConnection', () => {
       `\nserver log:\n  ${serverLog.join('\n  ')}\npage errors:\n  ${pageErrors.join('\n  ') || '(none)'}`;
 
     it('connects, greets, echoes in upper case and hashes a dropped file', async () => {
-      expect(available, `${CHROMIUM} not found: CI installs Debian's chromium (.ci/run)`).toBe(true);
+      expect(available, `${CHROMIUM_PATH} not found: CI installs Debian's chromium (.ci/run)`).toBe(true);
       await page.goto(server.url);
       await page.click('#connect');
       await page

@@ -18,8 +18,11 @@ import { type PeerDriver, rpcDriver } from './driver.js';
 
 export const CHROMIUM_PATH = process.env['PURERTC_CHROMIUM'] ?? '/usr/bin/chromium';
 
-/** The flags real-peers.md lists; --allow-loopback-in-peer-connection is the one that matters. */
-const CHROMIUM_ARGS = [
+/**
+ * The flags real-peers.md lists; --allow-loopback-in-peer-connection is the one that matters.
+ * The browser example's test launches Chromium with the same ones.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
@@ -95,7 +98,7 @@ export class ChromiumBrowser {
       const context = await chromium.launchPersistentContext(dir, {
         executablePath: CHROMIUM_PATH,
         headless: true,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS],
       });
       return new ChromiumBrowser(context, server, dir, `http://127.0.0.1:${port}`);
     } catch (e) {
