@@ -9,6 +9,7 @@ import { type DtlsCertificate, generateCertificate } from '@purertc/dtls';
 import type { SctpEvent } from '@purertc/sctp';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../ice/test/support/virtual-network.js';
 import { SecureTransportCore, type SecureTransportEvent } from '../src/index.js';
 
 interface LinkOptions {
@@ -16,18 +17,6 @@ interface LinkOptions {
   readonly reorder?: number;
   readonly duplicate?: number;
   readonly seed?: number;
-}
-
-/** Mulberry32: a small seeded PRNG, so a failing seed replays exactly. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Two cores joined by a lossy link on a virtual clock (ms). */
@@ -43,7 +32,7 @@ class BackToBack {
     readonly cores: readonly [SecureTransportCore, SecureTransportCore],
     readonly link: LinkOptions = {},
   ) {
-    this.#random = prng(link.seed ?? 1);
+    this.#random = seededRandom(link.seed ?? 1);
   }
 
   /** Moves the clock event by event until `done()` holds; fails past `limit` ms of virtual time. */
